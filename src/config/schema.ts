@@ -1,0 +1,41 @@
+import { z } from 'zod'
+
+const listener = (port: number, what: string) =>
+  z
+    .object({
+      host: z.string().min(1).default('0.0.0.0').describe(`address the ${what} listens on`),
+      port: z.coerce.number().int().min(0).max(65535).default(port).describe(`port of the ${what} (0 picks a free one)`),
+    })
+    .strict()
+    .prefault({})
+
+/** Everything spanlite can be told, with its defaults; the only description of the config. */
+export const configSchema = z
+  .object({
+    zipkin: listener(9411, 'Zipkin HTTP API (ingest and query)'),
+    query: listener(16686, 'Jaeger query HTTP API'),
+    storage: z
+      .object({
+        path: z.string().min(1).default('./data/spanlite.db').describe('SQLite database file (created with its folder)'),
+      })
+      .strict()
+      .prefault({}),
+    pipeline: z
+      .object({
+        queueCapacitySpans: z.coerce.number().int().positive().default(100_000).describe('spans waiting for a commit before new requests get 503'),
+        batchMaxSpans: z.coerce.number().int().positive().default(5_000).describe('most spans committed in one transaction'),
+      })
+      .strict()
+      .prefault({}),
+    log: z
+      .object({
+        level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('log level'),
+      })
+      .strict()
+      .prefault({}),
+  })
+  .strict()
+
+export type Config = z.infer<typeof configSchema>
+/** What may be given: every field optional, values as strings or numbers. */
+export type ConfigInput = z.input<typeof configSchema>

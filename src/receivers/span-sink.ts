@@ -1,0 +1,16 @@
+import type { Span } from '../model/span.js'
+
+/** Where a batch of spans came from, for logs and metrics. */
+export interface SpanOrigin {
+  transport: 'http' | 'grpc'
+  format: string
+}
+
+/** What receivers hand decoded spans to. */
+export interface SpanSink {
+  /**
+   * Resolves once every span is committed to storage. Rejects with BusyError when the
+   * queue is full and ShuttingDownError once the server is stopping; then nothing was stored.
+   */
+  accept(spans: readonly Span[], origin: SpanOrigin): Promise<void>
+}

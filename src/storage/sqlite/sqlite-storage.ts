@@ -1,0 +1,285 @@
+import { mkdirSync } from 'node:fs'
+import { dirname } from 'node:path'
+import { deflateRawSync, inflateRawSync } from 'node:zlib'
+import Database from 'better-sqlite3'
+import type { Span, SpanKind, TraceId } from '../../model/span.js'
+import { tagValueString } from '../../model/tag-string.js'
+import type { Operation, OperationQuery, Storage, TraceQuery } from '../storage.js'
+import { MIGRATIONS_DIR, migrate, readMigrations } from './migrate.js'
+import { decodeSpan, encodeSpan } from './span-codec.js'
+import * as sql from './statements.js'
+import { hashString } from './string-hash.js'
+
+export interface SqliteStorageOptions {
+  /** Database file; its folder is created when missing. */
+  path: string
+  /** Postings collected in the open tail before they are sealed into an indexed segment. */
+  segmentPostings?: number
+  /** Most spans per compressed block. */
+  blockMaxSpans?: number
+  migrationsDir?: string
+}
+
+const DEFAULT_SEGMENT_POSTINGS = 200_000
+const DEFAULT_BLOCK_MAX_SPANS = 256
+
+interface SegmentRow {
+  id: number
+  min_start_us: number
+  max_start_us: number
+}
+
+interface MatchRow {
+  trace_id: Buffer
+  start_us: number
+}
+
+export class SqliteStorage implements Storage {
+  readonly db: Database.Database
+  private readonly segmentPostings: number
+  private readonly blockMaxSpans: number
+  private readonly serviceIds = new Map<string, number>()
+  private readonly operationIds = new Map<string, number>()
+  private readonly searchStatements = new Map<string, Database.Statement>()
+  private readonly stmt
+  private nextBlockId: number
+  private openPostings: number
+
+  constructor(options: SqliteStorageOptions) {
+    mkdirSync(dirname(options.path), { recursive: true })
+    this.segmentPostings = options.segmentPostings ?? DEFAULT_SEGMENT_POSTINGS
+    this.blockMaxSpans = options.blockMaxSpans ?? DEFAULT_BLOCK_MAX_SPANS
+    this.db = new Database(options.path)
+    this.db.pragma('journal_mode = WAL')
+    // FULL: a commit is on disk before the writer resolves, so an acknowledged span survives a crash.
+    this.db.pragma('synchronous = FULL')
+    this.db.pragma('cache_size = -65536')
+    migrate(this.db, readMigrations(options.migrationsDir ?? MIGRATIONS_DIR))
+    const prepare = (text: string) => this.db.prepare(text)
+    this.stmt = {
+      insertService: prepare(sql.INSERT_SERVICE),
+      selectServiceId: prepare(sql.SELECT_SERVICE_ID).pluck(),
+      selectServices: prepare(sql.SELECT_SERVICES).pluck(),
+      selectServiceIds: prepare(sql.SELECT_SERVICE_IDS).pluck(),
+      insertOperation: prepare(sql.INSERT_OPERATION),
+      selectOperationId: prepare(sql.SELECT_OPERATION_ID).pluck(),
+      selectOperations: prepare(sql.SELECT_OPERATIONS),
+      selectOperationsOfKind: prepare(sql.SELECT_OPERATIONS_OF_KIND),
+      insertSpan: prepare(sql.INSERT_SPAN),
+      insertBlock: prepare(sql.INSERT_BLOCK),
+      selectTraceSpans: prepare(sql.SELECT_TRACE_SPANS),
+      selectBlock: prepare(sql.SELECT_BLOCK).pluck(),
+      insertOpenPosting: prepare(sql.INSERT_OPEN_POSTING),
+      insertSegment: prepare(sql.INSERT_SEGMENT),
+      sealOpenPostings: prepare(sql.SEAL_OPEN_POSTINGS),
+      clearOpenPostings: prepare(sql.CLEAR_OPEN_POSTINGS),
+      selectSegments: prepare(sql.SELECT_SEGMENTS),
+    }
+    this.nextBlockId = (prepare(sql.SELECT_MAX_BLOCK_ID).get() as { id: number }).id + 1
+    this.openPostings = (prepare(sql.COUNT_OPEN_POSTINGS).get() as { n: number }).n
+  }
+
+  async writeSpans(spans: readonly Span[]): Promise<void> {
+    this.writeTransaction(spans)
+  }
+
+  private readonly writeTransaction = (spans: readonly Span[]): void => {
+    this.db.transaction(() => {
+      let lines: string[] = []
+      for (const span of spans) {
+        const line = encodeSpan(span)
+        const serviceId = this.serviceId(span.process.serviceName)
+        const inserted = this.stmt.insertSpan.run(
+          traceIdBytes(span.traceId),
+          hashString(line),
+          this.nextBlockId,
+          lines.length,
+          serviceId,
+          this.operationId(serviceId, span.operationName, span.kind ?? ''),
+          span.startTimeUs,
+          span.durationUs,
+        )
+        if (inserted.changes === 0) continue // the same span was stored before: a retry
+        lines.push(line)
+        for (const tagHash of tagHashes(span)) {
+          this.stmt.insertOpenPosting.run(serviceId, tagHash, inserted.lastInsertRowid)
+          this.openPostings++
+        }
+        if (lines.length === this.blockMaxSpans) lines = this.flushBlock(lines)
+      }
+      if (lines.length > 0) this.flushBlock(lines)
+      if (this.openPostings >= this.segmentPostings) this.sealOpenPostings()
+    })()
+  }
+
+  private flushBlock(lines: string[]): string[] {
+    this.stmt.insertBlock.run(this.nextBlockId, deflateRawSync(lines.join('\n')))
+    this.nextBlockId++
+    return []
+  }
+
+  private sealOpenPostings(): void {
+    const segmentId = this.stmt.insertSegment.run().lastInsertRowid
+    this.stmt.sealOpenPostings.run(segmentId)
+    this.stmt.clearOpenPostings.run()
+    this.openPostings = 0
+  }
+
+  private serviceId(name: string): number {
+    let id = this.serviceIds.get(name)
+    if (id === undefined) {
+      this.stmt.insertService.run(name)
+      id = this.stmt.selectServiceId.get(name) as number
+      this.serviceIds.set(name, id)
+    }
+    return id
+  }
+
+  private operationId(serviceId: number, name: string, kind: string): number {
+    const key = `${serviceId}\0${kind}\0${name}`
+    let id = this.operationIds.get(key)
+    if (id === undefined) {
+      this.stmt.insertOperation.run(serviceId, name, kind)
+      id = this.stmt.selectOperationId.get(serviceId, name, kind) as number
+      this.operationIds.set(key, id)
+    }
+    return id
+  }
+
+  async getTrace(traceId: TraceId): Promise<Span[]> {
+    const rows = this.stmt.selectTraceSpans.all(traceIdBytes(traceId)) as { block_id: number; block_line: number }[]
+    const blocks = new Map<number, string[]>()
+    return rows.map(({ block_id, block_line }) => {
+      let lines = blocks.get(block_id)
+      if (!lines) {
+        const data = this.stmt.selectBlock.get(block_id) as Buffer
+        lines = inflateRawSync(data).toString('utf8').split('\n')
+        blocks.set(block_id, lines)
+      }
+      return decodeSpan(lines[block_line]!)
+    })
+  }
+
+  async getServices(): Promise<string[]> {
+    return this.stmt.selectServices.all() as string[]
+  }
+
+  async getOperations(query: OperationQuery): Promise<Operation[]> {
+    const serviceId = this.stmt.selectServiceId.get(query.serviceName) as number | undefined
+    if (serviceId === undefined) return []
+    const rows = (
+      query.spanKind === undefined
+        ? this.stmt.selectOperations.all(serviceId)
+        : this.stmt.selectOperationsOfKind.all(serviceId, query.spanKind)
+    ) as { name: string; kind: string }[]
+    return rows.map(({ name, kind }) => (kind === '' ? { name } : { name, spanKind: kind as SpanKind }))
+  }
+
+  async findTraceIds(query: TraceQuery): Promise<TraceId[]> {
+    let serviceIds: number[]
+    if (query.serviceName === undefined) {
+      serviceIds = this.stmt.selectServiceIds.all() as number[]
+    } else {
+      const id = this.stmt.selectServiceId.get(query.serviceName) as number | undefined
+      if (id === undefined) return []
+      serviceIds = [id]
+    }
+    const params: Record<string, number | string> = {
+      startMin: query.startTimeMinUs ?? 0,
+      startMax: query.startTimeMaxUs ?? Number.MAX_SAFE_INTEGER,
+      durationMin: query.durationMinUs ?? 0,
+      durationMax: query.durationMaxUs ?? Number.MAX_SAFE_INTEGER,
+    }
+    if (query.operationName !== undefined) params.operation = query.operationName
+    const shape = { withService: query.serviceName !== undefined, withOperation: query.operationName !== undefined }
+    const newest = new NewestTraces(query.limit)
+
+    if (query.tags.length === 0) {
+      if (query.serviceName !== undefined) params.serviceId = serviceIds[0]!
+      for (const row of this.search(sql.searchSpansSql(shape)).iterate(params) as IterableIterator<MatchRow>) {
+        newest.add(row)
+        if (newest.full) break
+      }
+      return newest.traceIds()
+    }
+
+    const tagShape = { ...shape, withService: true }
+    query.tags.forEach((tag, i) => (params[`tag${i}`] = hashString(`${tag.key}\0${tag.value}`)))
+    const open = this.search(sql.searchTaggedSpansSql(tagShape, query.tags.length, 'open'))
+    const sealed = this.search(sql.searchTaggedSpansSql(tagShape, query.tags.length, 'sealed'))
+    for (const serviceId of serviceIds) {
+      for (const row of open.all({ ...params, serviceId }) as MatchRow[]) newest.add(row)
+    }
+    for (const segment of this.stmt.selectSegments.all() as SegmentRow[]) {
+      if (segment.max_start_us < (params.startMin as number) || segment.min_start_us > (params.startMax as number)) continue
+      // Segments are in arrival order, which is nearly time order: once one ends before the
+      // oldest trace already kept, it cannot add a newer one.
+      if (newest.full && segment.max_start_us < newest.oldestStartUs) break
+      for (const serviceId of serviceIds) {
+        for (const row of sealed.all({ ...params, serviceId, segmentId: segment.id }) as MatchRow[]) newest.add(row)
+      }
+    }
+    return newest.traceIds()
+  }
+
+  private search(text: string): Database.Statement {
+    let statement = this.searchStatements.get(text)
+    if (!statement) {
+      statement = this.db.prepare(text)
+      this.searchStatements.set(text, statement)
+    }
+    return statement
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close()
+  }
+}
+
+/** Keeps the `limit` traces whose newest matching span started last. */
+class NewestTraces {
+  private readonly startByTrace = new Map<string, number>()
+
+  constructor(private readonly limit: number) {}
+
+  get full(): boolean {
+    return this.startByTrace.size >= this.limit
+  }
+
+  /** Start of the oldest trace that would still be returned. */
+  get oldestStartUs(): number {
+    return this.sorted()[this.limit - 1]?.[1] ?? -Infinity
+  }
+
+  add(row: MatchRow): void {
+    const id = row.trace_id.toString('hex')
+    const known = this.startByTrace.get(id)
+    if (known === undefined || row.start_us > known) this.startByTrace.set(id, row.start_us)
+  }
+
+  traceIds(): TraceId[] {
+    return this.sorted()
+      .slice(0, this.limit)
+      .map(([id]) => id)
+  }
+
+  private sorted(): [string, number][] {
+    return [...this.startByTrace].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+  }
+}
+
+function traceIdBytes(traceId: TraceId): Buffer {
+  return Buffer.from(traceId, 'hex')
+}
+
+/** Hashes of `key\0value` for every span tag, process tag and log field, each once. */
+function tagHashes(span: Span): Set<number> {
+  const hashes = new Set<number>()
+  const addAll = (tags: Span['tags']) => {
+    for (const tag of tags) hashes.add(hashString(`${tag.key}\0${tagValueString(tag)}`))
+  }
+  addAll(span.tags)
+  addAll(span.process.tags)
+  for (const log of span.logs) addAll(log.fields)
+  return hashes
+}

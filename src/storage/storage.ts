@@ -1,0 +1,56 @@
+/**
+ * What the pipeline and the query service need from a span store. Backends
+ * (SQLite today) implement it; nothing outside `src/storage` knows how spans are kept.
+ */
+import type { Span, SpanKind, TraceId } from '../model/span.js'
+
+export interface SpanWriter {
+  /**
+   * Stores a batch atomically and durably: when the promise resolves every span is
+   * committed. A span already stored with the same content is not stored again.
+   */
+  writeSpans(spans: readonly Span[]): Promise<void>
+}
+
+export interface Operation {
+  name: string
+  /** Absent for spans that did not say their kind. */
+  spanKind?: SpanKind
+}
+
+export interface OperationQuery {
+  serviceName: string
+  spanKind?: SpanKind
+}
+
+export interface TagCondition {
+  key: string
+  /** Exact string form of the value (see tagValueString). */
+  value: string
+}
+
+/** Every condition must hold for one and the same span of a trace. */
+export interface TraceQuery {
+  serviceName?: string
+  operationName?: string
+  tags: TagCondition[]
+  startTimeMinUs?: number
+  startTimeMaxUs?: number
+  durationMinUs?: number
+  durationMaxUs?: number
+  /** Most traces to return; the newest (by matching span start) first. */
+  limit: number
+}
+
+export interface SpanReader {
+  /** Every stored span of the trace, in storage order; empty when unknown. */
+  getTrace(traceId: TraceId): Promise<Span[]>
+  getServices(): Promise<string[]>
+  getOperations(query: OperationQuery): Promise<Operation[]>
+  /** Ids of matching traces, newest first. */
+  findTraceIds(query: TraceQuery): Promise<TraceId[]>
+}
+
+export interface Storage extends SpanWriter, SpanReader {
+  close(): Promise<void>
+}
