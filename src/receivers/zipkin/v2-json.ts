@@ -1,0 +1,108 @@
+import { InvalidInputError } from '../../errors.js'
+import {
+  type JsonObject,
+  asList,
+  asObject,
+  invalid,
+  optionalBoolean,
+  optionalInteger,
+  optionalString,
+  parseJson,
+} from '../json-fields.js'
+import type { ZipkinAnnotation, ZipkinEndpoint, ZipkinKind, ZipkinV2Span } from './zipkin-v2-span.js'
+
+const KINDS = new Set<string>(['CLIENT', 'SERVER', 'PRODUCER', 'CONSUMER'])
+
+/** Decodes a Zipkin JSON v2 list of spans, validating every field on the way. */
+export function decodeZipkinV2Json(body: Buffer): ZipkinV2Span[] {
+  if (body.length === 0) return []
+  const list = parseJson(body, 'a JSON list of Zipkin v2 spans')
+  if (!Array.isArray(list)) {
+    throw new InvalidInputError('Expected a JSON_V2 encoded list, but received a single JSON value; wrap the spans in [ ]')
+  }
+  return list.map((item, i) => decodeSpan(item, `span[${i}]`))
+}
+
+function decodeSpan(item: unknown, path: string): ZipkinV2Span {
+  const json = asObject(item, path)
+  if ('binaryAnnotations' in json || hasV1Annotations(json)) {
+    throw new InvalidInputError(`Expected a JSON_V2 encoded list, but received: JSON_V1 (${path}); post Zipkin v1 spans to /api/v1/spans`)
+  }
+  const span: ZipkinV2Span = {
+    traceId: requiredString(json, 'traceId', path),
+    id: requiredString(json, 'id', path),
+    annotations: decodeAnnotations(json.annotations, `${path}.annotations`),
+    tags: decodeTags(json.tags, `${path}.tags`),
+  }
+  const parentId = optionalString(json, 'parentId', path)
+  if (parentId !== undefined) span.parentId = parentId
+  const kind = optionalString(json, 'kind', path)
+  if (kind !== undefined) {
+    if (!KINDS.has(kind)) throw invalid(`${path}.kind`, 'CLIENT, SERVER, PRODUCER or CONSUMER', kind)
+    span.kind = kind as ZipkinKind
+  }
+  const name = optionalString(json, 'name', path)
+  if (name !== undefined) span.name = name
+  const timestamp = optionalInteger(json, 'timestamp', path)
+  if (timestamp !== undefined) span.timestamp = timestamp
+  const duration = optionalInteger(json, 'duration', path)
+  if (duration !== undefined) span.duration = duration
+  const debug = optionalBoolean(json, 'debug', path)
+  if (debug !== undefined) span.debug = debug
+  const shared = optionalBoolean(json, 'shared', path)
+  if (shared !== undefined) span.shared = shared
+  if (json.localEndpoint != null) span.localEndpoint = decodeEndpoint(json.localEndpoint, `${path}.localEndpoint`)
+  if (json.remoteEndpoint != null) span.remoteEndpoint = decodeEndpoint(json.remoteEndpoint, `${path}.remoteEndpoint`)
+  return span
+}
+
+function hasV1Annotations(json: JsonObject): boolean {
+  return Array.isArray(json.annotations) && json.annotations.some((a) => typeof a === 'object' && a !== null && 'endpoint' in a)
+}
+
+function requiredString(json: JsonObject, key: string, path: string): string {
+  const value = optionalString(json, key, path)
+  if (value === undefined) throw new InvalidInputError(`${path}.${key} is missing`)
+  return value
+}
+
+export function decodeEndpoint(value: unknown, path: string): ZipkinEndpoint {
+  const json = asObject(value, path)
+  const endpoint: ZipkinEndpoint = {}
+  const serviceName = optionalString(json, 'serviceName', path)
+  if (serviceName !== undefined) endpoint.serviceName = serviceName
+  const ipv4 = optionalString(json, 'ipv4', path)
+  if (ipv4 !== undefined) endpoint.ipv4 = ipv4
+  const ipv6 = optionalString(json, 'ipv6', path)
+  if (ipv6 !== undefined) endpoint.ipv6 = ipv6
+  const port = optionalInteger(json, 'port', path)
+  if (port !== undefined) {
+    if (port > 65535) throw invalid(`${path}.port`, 'a port number up to 65535', port)
+    if (port !== 0) endpoint.port = port
+  }
+  return endpoint
+}
+
+function decodeAnnotations(value: unknown, path: string): ZipkinAnnotation[] {
+  if (value === undefined || value === null) return []
+  return asList(value, path).map((item, i) => {
+    const here = `${path}[${i}]`
+    const json = asObject(item, here)
+    const timestamp = optionalInteger(json, 'timestamp', here)
+    if (timestamp === undefined) throw new InvalidInputError(`${here}.timestamp is missing`)
+    return { timestamp, value: requiredString(json, 'value', here) }
+  })
+}
+
+/** Tag values are strings; numbers and booleans are taken in their JSON spelling. */
+function decodeTags(value: unknown, path: string): Record<string, string> {
+  if (value === undefined || value === null) return {}
+  const json = asObject(value, path)
+  const tags: Record<string, string> = {}
+  for (const [key, tag] of Object.entries(json)) {
+    if (typeof tag === 'string') tags[key] = tag
+    else if (typeof tag === 'number' || typeof tag === 'boolean') tags[key] = String(tag)
+    else throw invalid(`${path}.${key}`, 'a string', tag)
+  }
+  return tags
+}
