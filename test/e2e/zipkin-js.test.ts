@@ -2,6 +2,7 @@
  * zipkin-js instruments a real HTTP call between two services and reports JSON v2 to spanlite;
  * the Jaeger query API must return the trace with the right shape.
  */
+import type { EventEmitter } from 'node:events'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -10,15 +11,21 @@ import { HttpLogger } from 'zipkin-transport-http'
 import { jaegerGet, jaegerTrace, parentOf, serviceOf, spanByName, tagValue } from '../helpers/jaeger-api.js'
 import { startTestApp, type TestApp } from '../helpers/test-app.js'
 
+/** What HttpLogger does at run time beyond its published typings: it is an EventEmitter. */
+interface FlushableLogger extends EventEmitter {
+  processQueue(fetchImplementation: typeof fetch): void
+}
+
 function reporter(endpoint: string, serviceName: string) {
   const logger = new HttpLogger({ endpoint, jsonEncoder: jsonEncoder.JSON_V2, httpInterval: 60_000 })
+  const flushable = logger as unknown as FlushableLogger
   const tracer = new Tracer({ ctxImpl: new ExplicitContext(), recorder: new BatchRecorder({ logger }), localServiceName: serviceName, traceId128Bit: true })
   /** Sends what was recorded and resolves on spanlite's 202. */
   const flush = () =>
     new Promise<void>((resolve, reject) => {
-      logger.once('success', () => resolve())
-      logger.once('error', reject)
-      logger.processQueue(fetch)
+      flushable.once('success', () => resolve())
+      flushable.once('error', reject)
+      flushable.processQueue(fetch)
     })
   return { tracer, flush }
 }
@@ -39,14 +46,14 @@ describe('zipkin-js reporting JSON v2', () => {
     const serverSide = new Instrumentation.HttpServer({ tracer: backend.tracer, port: 8080 })
     backendServer = createServer((request, response) => {
       backend.tracer.scoped(() => {
-        const readHeader = (name: string) => {
+        const readHeader = <T>(name: string): option.IOption<T> => {
           const value = request.headers[name.toLowerCase()]
-          return typeof value === 'string' ? new option.Some(value) : option.None
+          return (typeof value === 'string' ? new option.Some(value) : option.None) as option.IOption<T>
         }
         const id = serverSide.recordRequest(request.method!, `http://127.0.0.1${request.url}`, readHeader)
         backend.tracer.local('load-order', () => backend.tracer.recordBinary('order.id', 'a%b*c?_'))
         response.end('ok')
-        serverSide.recordResponse(id, 200)
+        serverSide.recordResponse(id, '200')
       })
     })
     await new Promise<void>((resolve) => backendServer.listen(0, '127.0.0.1', resolve))
@@ -60,7 +67,7 @@ describe('zipkin-js reporting JSON v2', () => {
       const clientId = frontend.tracer.id
       const response = await fetch(url, { headers: request.headers })
       await response.text()
-      clientSide.recordResponse(clientId, response.status)
+      clientSide.recordResponse(clientId, String(response.status))
     })
     after = Date.now() * 1000
     await Promise.all([frontend.flush(), backend.flush()])

@@ -54,7 +54,12 @@ export class SqliteStorage implements Storage {
     // FULL: a commit is on disk before the writer resolves, so an acknowledged span survives a crash.
     this.db.pragma('synchronous = FULL')
     this.db.pragma('cache_size = -65536')
-    migrate(this.db, readMigrations(options.migrationsDir ?? MIGRATIONS_DIR))
+    try {
+      migrate(this.db, readMigrations(options.migrationsDir ?? MIGRATIONS_DIR))
+    } catch (error) {
+      this.db.close()
+      throw error
+    }
     const prepare = (text: string) => this.db.prepare(text)
     this.stmt = {
       insertService: prepare(sql.INSERT_SERVICE),
@@ -203,10 +208,9 @@ export class SqliteStorage implements Storage {
       return newest.traceIds()
     }
 
-    const tagShape = { ...shape, withService: true }
     query.tags.forEach((tag, i) => (params[`tag${i}`] = hashString(`${tag.key}\0${tag.value}`)))
-    const open = this.search(sql.searchTaggedSpansSql(tagShape, query.tags.length, 'open'))
-    const sealed = this.search(sql.searchTaggedSpansSql(tagShape, query.tags.length, 'sealed'))
+    const open = this.search(sql.searchTaggedSpansSql(shape, query.tags.length, 'open'))
+    const sealed = this.search(sql.searchTaggedSpansSql(shape, query.tags.length, 'sealed'))
     for (const serviceId of serviceIds) {
       for (const row of open.all({ ...params, serviceId }) as MatchRow[]) newest.add(row)
     }

@@ -31,32 +31,38 @@ export const SEAL_OPEN_POSTINGS = `INSERT INTO tag_postings (segment_id, service
 export const CLEAR_OPEN_POSTINGS = 'DELETE FROM tag_postings_open'
 export const SELECT_SEGMENTS = 'SELECT id, min_start_us, max_start_us FROM tag_segments ORDER BY id DESC'
 
-/** The filters every search applies to the matching span `s`; parameters in this order. */
+/** The filters every search applies to the matching span `s`. */
 export interface SpanFilterShape {
   withService: boolean
   withOperation: boolean
 }
 
-function spanFilters(shape: SpanFilterShape): string {
+/**
+ * `byPostings`: the candidate spans come from tag postings and are read by row id; the unary
+ * `+` keeps SQLite from walking a time index of the whole service instead.
+ */
+function spanFilters(shape: SpanFilterShape, byPostings: boolean): string {
+  const column = (name: string) => (byPostings ? `+s.${name}` : `s.${name}`)
   const conditions = [
-    's.start_us BETWEEN @startMin AND @startMax',
-    's.duration_us BETWEEN @durationMin AND @durationMax',
+    `${column('start_us')} BETWEEN @startMin AND @startMax`,
+    `${column('duration_us')} BETWEEN @durationMin AND @durationMax`,
   ]
-  if (shape.withService) conditions.unshift('s.service_id = @serviceId')
+  // Postings are kept per service, so a tagged search needs no service condition of its own.
+  if (shape.withService && !byPostings) conditions.unshift('s.service_id = @serviceId')
   if (shape.withOperation) {
-    conditions.push('s.operation_id IN (SELECT id FROM operations WHERE service_id = s.service_id AND name = @operation)')
+    conditions.push(`${column('operation_id')} IN (SELECT id FROM operations WHERE service_id = s.service_id AND name = @operation)`)
   }
   return conditions.join(' AND ')
 }
 
 /** Matching spans, newest first, for searches without tags. */
 export function searchSpansSql(shape: SpanFilterShape): string {
-  return `SELECT s.trace_id, s.start_us FROM spans s WHERE ${spanFilters(shape)} ORDER BY s.start_us DESC`
+  return `SELECT s.trace_id, s.start_us FROM spans s WHERE ${spanFilters(shape, false)} ORDER BY s.start_us DESC`
 }
 
 /**
- * Matching spans of one service that carry every tag; `segment` says where the postings are:
- * a sealed segment (`@segmentId`) or the open, unindexed tail.
+ * Matching spans of one service (`@serviceId`) that carry every tag; `segment` says where the
+ * postings are: a sealed segment (`@segmentId`) or the open, unindexed tail.
  */
 export function searchTaggedSpansSql(shape: SpanFilterShape, tagCount: number, segment: 'sealed' | 'open'): string {
   const postings =
@@ -64,5 +70,5 @@ export function searchTaggedSpansSql(shape: SpanFilterShape, tagCount: number, s
       ? (i: number) => `SELECT span_id FROM tag_postings WHERE segment_id = @segmentId AND service_id = @serviceId AND tag_hash = @tag${i}`
       : (i: number) => `SELECT span_id FROM tag_postings_open WHERE service_id = @serviceId AND tag_hash = @tag${i}`
   const intersection = Array.from({ length: tagCount }, (_, i) => postings(i)).join(' INTERSECT ')
-  return `SELECT s.trace_id, s.start_us FROM spans s WHERE s.id IN (${intersection}) AND ${spanFilters(shape)}`
+  return `SELECT s.trace_id, s.start_us FROM spans s WHERE s.id IN (${intersection}) AND ${spanFilters(shape, true)}`
 }

@@ -1,0 +1,134 @@
+/** The SQLite backend on real files: round trips, sealed tag segments, restarts and migrations. */
+import { copyFileSync, mkdirSync, rmSync } from 'node:fs'
+import { join } from 'node:path'
+import Database from 'better-sqlite3'
+import { afterEach, describe, expect, it } from 'vitest'
+import type { Span } from '../../src/model/span.js'
+import { MIGRATIONS_DIR, readMigrations } from '../../src/storage/sqlite/migrate.js'
+import { SqliteStorage } from '../../src/storage/sqlite/sqlite-storage.js'
+import { modelSpan } from '../helpers/model-spans.js'
+import { jaegerGet } from '../helpers/jaeger-api.js'
+import { startTestApp, tempDir } from '../helpers/test-app.js'
+
+const dirs: string[] = []
+function freshDir(): string {
+  const dir = tempDir()
+  dirs.push(dir)
+  return dir
+}
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true })
+})
+
+describe('SqliteStorage', () => {
+  it('returns every span field as written, with 64-bit integers and binary intact', async () => {
+    const storage = new SqliteStorage({ path: join(freshDir(), 'db.sqlite') })
+    const span: Span = modelSpan({
+      service: 'round-trip',
+      traceId: 'ffffffffffffffff0000000000000001',
+      kind: 'server',
+      shared: true,
+      flags: 3,
+      references: [
+        { type: 'child_of', traceId: 'ffffffffffffffff0000000000000001', spanId: '00000000000000aa' },
+        { type: 'follows_from', traceId: '00000000000000000000000000000002', spanId: '00000000000000bb' },
+      ],
+      tags: [
+        { key: 'big', type: 'int64', value: 9223372036854775807n },
+        { key: 'neg', type: 'int64', value: -9223372036854775808n },
+        { key: 'f', type: 'float64', value: 0.1 },
+        { key: 'nan', type: 'float64', value: Number.NaN },
+        { key: 'b', type: 'bool', value: false },
+        { key: 'bin', type: 'binary', value: new Uint8Array([0, 1, 254, 255]) },
+        { key: 's', type: 'string', value: 'ü\n"' },
+      ],
+      logs: [{ timestampUs: 1_700_000_000_000_001, fields: [{ key: 'event', type: 'string', value: 'x' }] }],
+      process: { serviceName: 'round-trip', tags: [{ key: 'hostname', type: 'string', value: 'h1' }] },
+      localEndpoint: { serviceName: 'round-trip', ipv4: '10.0.0.1', port: 80 },
+      remoteEndpoint: { ipv6: '::1' },
+      warnings: ['clock skew'],
+    })
+    await storage.writeSpans([span])
+    expect(await storage.getTrace(span.traceId)).toEqual([span])
+    await storage.close()
+  })
+
+  it('finds tagged spans in sealed segments and in the open tail alike', async () => {
+    // Three postings per segment: most spans end up in sealed segments.
+    const storage = new SqliteStorage({ path: join(freshDir(), 'db.sqlite'), segmentPostings: 3, blockMaxSpans: 2 })
+    const spans = Array.from({ length: 20 }, (_, i) =>
+      modelSpan({
+        service: i % 2 === 0 ? 'even' : 'odd',
+        startTimeUs: 1_700_000_000_000_000 + i * 1_000_000,
+        tags: [
+          { key: 'i', type: 'int64', value: BigInt(i) },
+          { key: 'parity', type: 'string', value: i % 2 === 0 ? 'even' : 'odd' },
+        ],
+        logs: [{ timestampUs: 1, fields: [{ key: 'third', type: 'bool', value: i % 3 === 0 }] }],
+      }),
+    )
+    for (let i = 0; i < spans.length; i += 4) await storage.writeSpans(spans.slice(i, i + 4))
+    const segments = storage.db.prepare('SELECT count(*) AS n FROM tag_segments').get() as { n: number }
+    expect(segments.n).toBeGreaterThan(3)
+
+    const find = (tags: { key: string; value: string }[], serviceName = 'even', limit = 100) =>
+      storage.findTraceIds({ serviceName, tags, limit })
+    for (const [i, span] of spans.entries()) {
+      expect(await find([{ key: 'i', value: String(i) }], span.process.serviceName)).toEqual([span.traceId])
+    }
+    const evenAndThird = spans.filter((_, i) => i % 2 === 0 && i % 3 === 0).reverse()
+    expect(await find([{ key: 'parity', value: 'even' }, { key: 'third', value: 'true' }])).toEqual(evenAndThird.map((s) => s.traceId))
+    // Newest first across segments, stopping early.
+    expect(await find([{ key: 'parity', value: 'even' }], 'even', 2)).toEqual([spans[18]!.traceId, spans[16]!.traceId])
+    expect(await find([{ key: 'parity', value: 'odd' }])).toEqual([])
+    for (const span of spans) expect(await storage.getTrace(span.traceId)).toEqual([span])
+    await storage.close()
+  })
+
+  it('keeps spans across a restart on the same file', async () => {
+    const dbPath = join(freshDir(), 'restart.db')
+    let app = await startTestApp({ dbPath })
+    const span = modelSpan({ service: 'survivor' })
+    await app.pipeline.accept([span], { transport: 'http', format: 'test' })
+    await app.close()
+
+    app = await startTestApp({ dbPath })
+    const { body } = await jaegerGet<{ traceID: string }[]>(app.urls.query, `/api/traces?service=survivor&start=0&end=${span.startTimeUs}`)
+    expect(body.data.map((t) => t.traceID)).toEqual([span.traceId.slice(16)])
+    await app.close()
+  })
+
+  it('upgrades a database made by an older schema in place', async () => {
+    const dir = freshDir()
+    const oldMigrations = join(dir, 'migrations-v1')
+    mkdirSync(oldMigrations)
+    copyFileSync(join(MIGRATIONS_DIR, '001_initial.sql'), join(oldMigrations, '001_initial.sql'))
+    const dbPath = join(dir, 'old.db')
+    const old = new SqliteStorage({ path: dbPath, migrationsDir: oldMigrations })
+    const span = modelSpan({ service: 'legacy' })
+    await old.writeSpans([span])
+    await old.close()
+
+    const app = await startTestApp({ dbPath })
+    await app.close()
+    const db = new Database(dbPath, { readonly: true })
+    const versions = db.prepare('SELECT version FROM schema_migrations ORDER BY version').pluck().all()
+    expect(versions).toEqual(readMigrations(MIGRATIONS_DIR).map((m) => m.version))
+    expect(versions.length).toBeGreaterThan(1)
+    db.close()
+    const upgraded = new SqliteStorage({ path: dbPath })
+    expect(await upgraded.getTrace(span.traceId)).toEqual([span])
+    // Migration 002's index serves searches without a service.
+    expect(await upgraded.findTraceIds({ tags: [], limit: 10 })).toEqual([span.traceId])
+    await upgraded.close()
+  })
+
+  it('refuses a database from a newer spanlite', async () => {
+    const dbPath = join(freshDir(), 'newer.db')
+    await new SqliteStorage({ path: dbPath }).close()
+    const db = new Database(dbPath)
+    db.prepare("INSERT INTO schema_migrations VALUES (999, 'future', datetime('now'))").run()
+    db.close()
+    expect(() => new SqliteStorage({ path: dbPath })).toThrow(/schema version 999, newer than this spanlite knows/)
+  })
+})
