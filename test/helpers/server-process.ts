@@ -1,0 +1,37 @@
+/** spanlite as its own process (`src/main.ts` under tsx), for tests that kill or signal it. */
+import { type ChildProcess, spawn } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url))
+
+export interface ServerProcess {
+  child: ChildProcess
+  zipkinUrl: string
+  queryUrl: string
+  /** Resolves with the exit code (or signal) once the process has ended. */
+  exited: Promise<number | NodeJS.Signals>
+  output(): string
+}
+
+export async function startServerProcess(dbPath: string, extraArgs: string[] = []): Promise<ServerProcess> {
+  const args = ['--import', 'tsx', 'src/main.ts', '--storage-path', dbPath, '--log-level', 'warn']
+  for (const listener of ['zipkin', 'query']) args.push(`--${listener}-host`, '127.0.0.1', `--${listener}-port`, '0')
+  const child = spawn(process.execPath, [...args, ...extraArgs], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] })
+  let output = ''
+  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()))
+  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()))
+  const exited = new Promise<number | NodeJS.Signals>((resolve) => child.on('exit', (code, signal) => resolve(signal ?? code ?? -1)))
+  const urls = await new Promise<RegExpMatchArray>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`spanlite did not start within 20 s:\n${output}`)), 20_000)
+    const check = () => {
+      const match = /Zipkin API on (\S+), Jaeger query API on (\S+)/.exec(output)
+      if (match) {
+        clearTimeout(timer)
+        resolve(match)
+      }
+    }
+    child.stdout!.on('data', check)
+    void exited.then(() => reject(new Error(`spanlite exited during start:\n${output}`)))
+  })
+  return { child, zipkinUrl: urls[1]!, queryUrl: urls[2]!, exited, output: () => output }
+}
