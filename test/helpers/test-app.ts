@@ -31,12 +31,13 @@ export async function startTestApp(options: { dbPath?: string; overrides?: Parti
   const dir = options.dbPath ? undefined : tempDir()
   const dbPath = options.dbPath ?? join(dir!, 'spanlite.db')
   const app = await startApp(testConfig(dbPath, options.overrides))
-  return Object.assign(Object.create(null) as object, app, {
+  return {
+    ...app,
     dbPath,
     removeFiles: () => {
       if (dir) rmSync(dir, { recursive: true, force: true })
     },
-  }) as TestApp
+  }
 }
 
 export async function getJson<T = unknown>(url: string): Promise<{ status: number; body: T }> {
