@@ -20,8 +20,10 @@ CREATE TABLE span_blocks (
 );
 
 -- One compact row per stored span: where its body is and what searches filter on.
+-- AUTOINCREMENT: a row id is never reused after retention deletes spans, so tag postings
+-- left behind in a partly expired segment can never point at a newer span.
 CREATE TABLE spans (
-  id           INTEGER PRIMARY KEY,
+  id           INTEGER PRIMARY KEY AUTOINCREMENT,
   trace_id     BLOB NOT NULL,    -- 16 bytes, big-endian
   content_hash INTEGER NOT NULL, -- of the encoded span: a retried span is stored once
   block_id     INTEGER NOT NULL,

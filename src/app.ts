@@ -1,51 +1,79 @@
 /**
- * The composition root: storage, then the ingest pipeline, then the query service, then one
- * HTTP server per port. Reads like the port table.
+ * The composition root: the admin port first (it answers 503 until storage is ready), then
+ * storage, the ingest pipeline, the query service and one HTTP server per port. Reads like
+ * the port table.
  */
 import type { FastifyInstance } from 'fastify'
+import { type Logger, pino } from 'pino'
+import { adminApi, type Health } from './admin/admin-api.js'
+import { Metrics } from './admin/metrics.js'
 import { jaegerApi } from './api/jaeger/jaeger-api.js'
 import type { Config } from './config/schema.js'
 import { Pipeline } from './pipeline/pipeline.js'
 import { QueryService } from './query/query-service.js'
 import { zipkinReceiver } from './receivers/zipkin/zipkin-receiver.js'
+import { Retention } from './retention/retention.js'
 import { createHttpServer } from './server/http-server.js'
 import { SqliteStorage } from './storage/sqlite/sqlite-storage.js'
 import type { Storage } from './storage/storage.js'
 
-const MAX_BODY_BYTES = 10 * 1024 * 1024
+export type ListenerName = 'zipkin' | 'query' | 'admin'
 
 export interface App {
-  /** Bound addresses by listener name, e.g. zipkin → http://127.0.0.1:9411. */
-  readonly urls: Record<'zipkin' | 'query', string>
+  /** Bound addresses by listener, e.g. zipkin → http://127.0.0.1:9411. */
+  readonly urls: Record<ListenerName, string>
   readonly storage: Storage
   readonly pipeline: Pipeline
+  readonly retention: Retention
+  readonly logger: Logger
+  /** Stops listening, lets requests in flight finish, commits the queue and closes storage. */
   close(): Promise<void>
 }
 
 export async function startApp(config: Config): Promise<App> {
-  const storage = new SqliteStorage({ path: config.storage.path })
-  const pipeline = new Pipeline(config.pipeline, storage)
-  const queryService = new QueryService(storage)
-
-  const zipkin = createHttpServer('zipkin', config.log)
-  await zipkin.register(zipkinReceiver, { sink: pipeline, maxBodyBytes: MAX_BODY_BYTES })
-
-  const query = createHttpServer('query', config.log)
-  await query.register(jaegerApi, { queryService })
-
+  const logger = pino({ level: config.log.level })
+  const metrics = new Metrics()
+  const health: Health = { ready: false, upSince: new Date() }
   const servers: FastifyInstance[] = []
+  const server = (name: ListenerName, bodyLimitBytes?: number) =>
+    createHttpServer({ name, logger, onResponse: (listener, status) => metrics.httpRequest(listener, status), ...(bodyLimitBytes ? { bodyLimitBytes } : {}) })
+
+  const admin = server('admin')
+  await admin.register(adminApi, { health, metrics })
+  const adminUrl = await listen(admin, config.admin, servers)
+
+  let storage: SqliteStorage | undefined
+  let pipeline: Pipeline | undefined
+  let retention: Retention | undefined
   const close = async () => {
-    // Stop taking requests, let in-flight ones finish, commit what was queued, then close the file.
-    await Promise.all(servers.map((server) => server.close()))
-    await pipeline.close()
-    await storage.close()
+    health.ready = false
+    await retention?.stop()
+    await Promise.all(servers.map((s) => s.close()))
+    await pipeline?.close()
+    await storage?.close()
   }
   try {
+    storage = new SqliteStorage({ path: config.storage.path })
+    pipeline = new Pipeline({ ...config.pipeline, ...config.ingest }, storage, metrics)
+    const queryService = new QueryService(storage)
+    retention = new Retention(config.retention, storage, logger.child({ component: 'retention' }), metrics)
+    const { queueLength, queueCapacity } = { queueLength: () => pipeline!.queueLength, queueCapacity: () => pipeline!.queueCapacity }
+    metrics.observe({ queueLength, queueCapacity, sizes: () => storage!.sizes() })
+
+    const zipkin = server('zipkin', config.ingest.maxBodyBytes)
+    await zipkin.register(zipkinReceiver, { sink: pipeline, maxBodyBytes: config.ingest.maxBodyBytes })
+
+    const query = server('query')
+    await query.register(jaegerApi, { queryService })
+
     const urls = {
       zipkin: await listen(zipkin, config.zipkin, servers),
       query: await listen(query, config.query, servers),
+      admin: adminUrl,
     }
-    return { urls, storage, pipeline, close }
+    retention.start()
+    health.ready = true
+    return { urls, storage, pipeline, retention, logger, close }
   } catch (error) {
     await close()
     throw error

@@ -24,6 +24,12 @@ export class BusyError extends SpanliteError {
   }
 }
 
+/** The request is larger than the configured limits (body bytes, spans per request). */
+export class TooLargeError extends SpanliteError {
+  readonly httpStatus = 413
+  readonly grpcCode = GrpcStatus.RESOURCE_EXHAUSTED
+}
+
 export class NotFoundError extends SpanliteError {
   readonly httpStatus = 404
   readonly grpcCode = GrpcStatus.NOT_FOUND

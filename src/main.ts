@@ -17,19 +17,19 @@ async function main(): Promise<void> {
     return
   }
   const app = await startApp(commandLine.config)
-  process.stdout.write(
-    `spanlite: storing spans in ${commandLine.config.storage.path}\n` +
-      `spanlite: Zipkin API on ${app.urls.zipkin}, Jaeger query API on ${app.urls.query}\n`,
-  )
+  app.logger.info({ urls: app.urls, database: commandLine.config.storage.path }, 'spanlite started')
   let stopping = false
   const stop = (signal: string) => {
     if (stopping) return
     stopping = true
-    process.stdout.write(`spanlite: ${signal} received, committing queued spans and stopping\n`)
+    app.logger.info({ signal }, 'stopping: finishing requests in flight and committing queued spans')
     app.close().then(
-      () => process.exit(0),
+      () => {
+        app.logger.info('stopped')
+        process.exit(0)
+      },
       (error: unknown) => {
-        process.stderr.write(`spanlite: shutdown failed: ${String(error)}\n`)
+        app.logger.error({ err: error }, 'shutdown failed')
         process.exit(1)
       },
     )
@@ -39,6 +39,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`spanlite: ${error instanceof Error ? error.message : String(error)}\n`)
+  process.stderr.write(`spanlite: could not start: ${error instanceof Error ? error.message : String(error)}\n`)
   process.exit(1)
 })

@@ -14,16 +14,35 @@ export const configSchema = z
   .object({
     zipkin: listener(9411, 'Zipkin HTTP API (ingest and query)'),
     query: listener(16686, 'Jaeger query HTTP API'),
+    admin: listener(14269, 'admin HTTP API (health, metrics)'),
     storage: z
       .object({
         path: z.string().min(1).default('./data/spanlite.db').describe('SQLite database file (created with its folder)'),
       })
       .strict()
       .prefault({}),
+    ingest: z
+      .object({
+        maxBodyBytes: z.coerce.number().int().positive().default(16 * 1024 * 1024).describe('largest request body, also after gzip inflation (413 beyond)'),
+        maxSpansPerRequest: z.coerce.number().int().positive().default(20_000).describe('most spans in one request (413 beyond)'),
+        maxTagValueLength: z.coerce.number().int().positive().default(64 * 1024).describe('longer tag and log field values are truncated, with a span warning'),
+      })
+      .strict()
+      .prefault({}),
     pipeline: z
       .object({
-        queueCapacitySpans: z.coerce.number().int().positive().default(100_000).describe('spans waiting for a commit before new requests get 503'),
+        queueCapacitySpans: z.coerce.number().int().positive().default(50_000).describe('spans waiting for a commit before new requests get 503'),
+        queueCapacityBytes: z.coerce.number().int().positive().default(64 * 1024 * 1024).describe('request bytes waiting for a commit before new requests get 503'),
         batchMaxSpans: z.coerce.number().int().positive().default(5_000).describe('most spans committed in one transaction'),
+      })
+      .strict()
+      .prefault({}),
+    retention: z
+      .object({
+        maxAgeHours: z.coerce.number().positive().default(168).describe('spans that started longer ago are deleted'),
+        maxDatabaseBytes: z.coerce.number().int().min(0).default(0).describe('when the data outgrows this, the oldest spans are deleted (0: no cap)'),
+        purgeIntervalMs: z.coerce.number().int().positive().default(60_000).describe('how often retention runs'),
+        purgeBatchSpans: z.coerce.number().int().positive().default(2_000).describe('spans deleted per step, so ingest never waits long'),
       })
       .strict()
       .prefault({}),

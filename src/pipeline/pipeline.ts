@@ -1,35 +1,54 @@
-import { BusyError, ShuttingDownError } from '../errors.js'
+import { BusyError, ShuttingDownError, TooLargeError } from '../errors.js'
 import type { Span } from '../model/span.js'
 import type { SpanOrigin, SpanSink } from '../receivers/span-sink.js'
 import type { SpanWriter } from '../storage/storage.js'
-import { sanitizeSpan } from './sanitize.js'
+import { type SanitizeLimits, sanitizeSpan } from './sanitize.js'
 
-export interface PipelineOptions {
+export interface PipelineOptions extends SanitizeLimits {
   /** Most spans waiting for a commit; beyond it requests are refused with BusyError. */
   queueCapacitySpans: number
+  /** Most request bytes waiting for a commit, likewise. */
+  queueCapacityBytes: number
   /** Most spans committed in one transaction (a single larger request is committed whole). */
   batchMaxSpans: number
+  /** Larger requests are refused with TooLargeError. */
+  maxSpansPerRequest: number
+}
+
+/** What the pipeline reports as it works; the admin metrics implement it. */
+export interface IngestObserver {
+  spansReceived(origin: SpanOrigin, count: number): void
+  spansSaved(origin: SpanOrigin, count: number): void
+  spansRejected(origin: SpanOrigin, count: number, reason: 'too_large' | 'busy' | 'shutting_down' | 'storage_error'): void
+  batchCommitted(seconds: number, spans: number): void
 }
 
 interface PendingRequest {
   spans: readonly Span[]
+  origin: SpanOrigin
   resolve: () => void
   reject: (error: unknown) => void
 }
 
+/** How long a refused client is asked to wait: a few group commits drain a full queue. */
+const RETRY_AFTER_SECONDS = 1
+
 /**
- * The ingest pipeline: sanitizes, queues (bounded) and commits requests in batches
- * (group commit). A request's promise settles only after its spans are committed.
+ * The ingest pipeline: sanitizes, queues (bounded in spans and bytes) and commits requests in
+ * batches (group commit). A request's promise settles only after its spans are committed; a
+ * request that does not fit is refused at once, never accepted and dropped.
  */
 export class Pipeline implements SpanSink {
   private readonly queue: PendingRequest[] = []
   private queuedSpans = 0
+  private queuedBytes = 0
   private flushing: Promise<void> | undefined
   private closing = false
 
   constructor(
     private readonly options: PipelineOptions,
     private readonly writer: SpanWriter,
+    private readonly observer?: IngestObserver,
   ) {}
 
   /** Spans waiting for a commit. */
@@ -37,18 +56,42 @@ export class Pipeline implements SpanSink {
     return this.queuedSpans
   }
 
-  accept(spans: readonly Span[], _origin: SpanOrigin): Promise<void> {
-    if (this.closing) return Promise.reject(new ShuttingDownError('spanlite is shutting down and takes no new spans; send them to another instance or retry after restart'))
-    if (spans.length === 0) return Promise.resolve()
-    if (this.queuedSpans > 0 && this.queuedSpans + spans.length > this.options.queueCapacitySpans) {
-      return Promise.reject(new BusyError(`the ingest queue is full (${this.queuedSpans} of ${this.options.queueCapacitySpans} spans waiting); retry shortly`, 1))
+  get queueCapacity(): number {
+    return this.options.queueCapacitySpans
+  }
+
+  accept(spans: readonly Span[], origin: SpanOrigin): Promise<void> {
+    this.observer?.spansReceived(origin, spans.length)
+    const refusal = this.refusal(spans, origin)
+    if (refusal) {
+      this.observer?.spansRejected(origin, spans.length, refusal.reason)
+      return Promise.reject(refusal.error)
     }
-    for (const span of spans) sanitizeSpan(span)
+    if (spans.length === 0) return Promise.resolve()
+    for (const span of spans) sanitizeSpan(span, this.options)
     return new Promise<void>((resolve, reject) => {
-      this.queue.push({ spans, resolve, reject })
+      this.queue.push({ spans, origin, resolve, reject })
       this.queuedSpans += spans.length
+      this.queuedBytes += origin.bytes
       this.flushing ??= this.flush()
     })
+  }
+
+  private refusal(spans: readonly Span[], origin: SpanOrigin) {
+    const { queueCapacitySpans, queueCapacityBytes, maxSpansPerRequest } = this.options
+    if (this.closing) {
+      return { reason: 'shutting_down' as const, error: new ShuttingDownError('spanlite is shutting down and takes no new spans; retry against another instance or after the restart') }
+    }
+    if (spans.length > maxSpansPerRequest) {
+      return { reason: 'too_large' as const, error: new TooLargeError(`the request holds ${spans.length} spans, more than the limit of ${maxSpansPerRequest}; send smaller batches`) }
+    }
+    // An empty queue always takes one request, so a request larger than the queue is not refused forever.
+    const full = this.queuedSpans > 0 && (this.queuedSpans + spans.length > queueCapacitySpans || this.queuedBytes + origin.bytes > queueCapacityBytes)
+    if (full) {
+      const message = `the ingest queue is full (${this.queuedSpans} spans, ${this.queuedBytes} bytes waiting for the disk); retry after ${RETRY_AFTER_SECONDS} s`
+      return { reason: 'busy' as const, error: new BusyError(message, RETRY_AFTER_SECONDS) }
+    }
+    return undefined
   }
 
   /**
@@ -60,13 +103,22 @@ export class Pipeline implements SpanSink {
     while (this.queue.length > 0) {
       const batch = this.takeBatch()
       const spans = batch.flatMap((request) => request.spans)
+      const started = process.hrtime.bigint()
       try {
         await this.writer.writeSpans(spans)
-        for (const request of batch) request.resolve()
+        this.observer?.batchCommitted(Number(process.hrtime.bigint() - started) / 1e9, spans.length)
+        for (const request of batch) {
+          this.observer?.spansSaved(request.origin, request.spans.length)
+          request.resolve()
+        }
       } catch (error) {
-        for (const request of batch) request.reject(error)
+        for (const request of batch) {
+          this.observer?.spansRejected(request.origin, request.spans.length, 'storage_error')
+          request.reject(error)
+        }
       } finally {
         this.queuedSpans -= spans.length
+        for (const request of batch) this.queuedBytes -= request.origin.bytes
       }
     }
     this.flushing = undefined

@@ -7,13 +7,9 @@
 import { promisify } from 'node:util'
 import { gunzip } from 'node:zlib'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
-import { InvalidInputError } from '../errors.js'
+import { InvalidInputError, TooLargeError } from '../errors.js'
 
 const gunzipAsync = promisify(gunzip)
-
-export class BodyTooLargeError extends Error {
-  readonly statusCode = 413
-}
 
 export function registerRawBody(app: FastifyInstance, maxBodyBytes: number): void {
   app.removeAllContentTypeParsers()
@@ -25,7 +21,7 @@ export function registerRawBody(app: FastifyInstance, maxBodyBytes: number): voi
       return await gunzipAsync(body, { maxOutputLength: maxBodyBytes })
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') {
-        throw new BodyTooLargeError(`the gzip body inflates to more than ${maxBodyBytes} bytes`)
+        throw new TooLargeError(`the gzip body inflates to more than ${maxBodyBytes} bytes, the limit; send smaller batches`)
       }
       throw new InvalidInputError(`the body is not valid gzip (${(error as Error).message})`)
     }

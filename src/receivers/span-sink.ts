@@ -4,13 +4,16 @@ import type { Span } from '../model/span.js'
 export interface SpanOrigin {
   transport: 'http' | 'grpc'
   format: string
+  /** Size of the request as received (after gzip inflation): what it weighs in the queue. */
+  bytes: number
 }
 
 /** What receivers hand decoded spans to. */
 export interface SpanSink {
   /**
-   * Resolves once every span is committed to storage. Rejects with BusyError when the
-   * queue is full and ShuttingDownError once the server is stopping; then nothing was stored.
+   * Resolves once every span is committed to storage. Rejects with BusyError when the queue
+   * is full, TooLargeError for too many spans and ShuttingDownError once the server is
+   * stopping; then nothing was stored.
    */
   accept(spans: readonly Span[], origin: SpanOrigin): Promise<void>
 }

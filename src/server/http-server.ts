@@ -1,13 +1,28 @@
-import Fastify, { type FastifyInstance, LogController } from 'fastify'
-import type { Config } from '../config/schema.js'
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify'
+import type { Logger } from 'pino'
+
+export interface HttpServerOptions {
+  /** Listener name, in logs and metrics. */
+  name: string
+  logger: Logger
+  /** Told of every answered request. */
+  onResponse?: (listener: string, status: number) => void
+  /** Largest raw request body (the receivers also cap what gzip inflates to). */
+  bodyLimitBytes?: number
+}
 
 /** A Fastify server with spanlite's shared settings; one per listening port. */
-export function createHttpServer(name: string, log: Config['log']): FastifyInstance {
-  return Fastify({
-    logger: { level: log.level, base: { listener: name } },
+export function createHttpServer({ name, logger, onResponse, bodyLimitBytes }: HttpServerOptions): FastifyInstance {
+  const server = Fastify({
+    loggerInstance: logger.child({ listener: name }) as FastifyBaseLogger,
     // Request logs would be a line per client batch; errors are still logged.
     logController: new LogController({ disableRequestLogging: true }),
     return503OnClosing: true,
     forceCloseConnections: 'idle',
+    ...(bodyLimitBytes === undefined ? {} : { bodyLimit: bodyLimitBytes }),
   })
+  if (onResponse) {
+    server.addHook('onResponse', async (_request, reply) => onResponse(name, reply.statusCode))
+  }
+  return server
 }

@@ -51,6 +51,17 @@ export interface SpanReader {
   findTraceIds(query: TraceQuery): Promise<TraceId[]>
 }
 
-export interface Storage extends SpanWriter, SpanReader {
+/** Retention's view of a store. */
+export interface SpanPurger {
+  /**
+   * Deletes up to `maxSpans` of the oldest spans (by start time), only those that started
+   * before `beforeUs` when given; returns how many were deleted.
+   */
+  purgeOldest(options: { beforeUs?: number; maxSpans: number }): Promise<number>
+  /** Bytes the stored data takes (in use, not counting space kept free for reuse), and the files. */
+  sizes(): Promise<{ usedBytes: number; fileBytes: number }>
+}
+
+export interface Storage extends SpanWriter, SpanReader, SpanPurger {
   close(): Promise<void>
 }

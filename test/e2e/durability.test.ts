@@ -25,7 +25,7 @@ describe('durability', () => {
       for (let i = 0; !killed; i++) {
         const spans = Array.from({ length: 5 }, () => zipkinSpan({ service: `crash-client-${id}`, tags: { i: String(i) } }))
         try {
-          const { status } = await postZipkinV2(server.zipkinUrl, spans)
+          const { status } = await postZipkinV2(server.urls.zipkin!, spans)
           if (status === 202) acknowledged.push(...spans.map((s) => s.traceId))
         } catch {
           return // the connection died with the process
@@ -43,7 +43,7 @@ describe('durability', () => {
     try {
       const missing: string[] = []
       for (const traceId of acknowledged) {
-        const { status } = await jaegerGet(restarted.queryUrl, `/api/traces/${traceId}`)
+        const { status } = await jaegerGet(restarted.urls.query!, `/api/traces/${traceId}`)
         if (status !== 200) missing.push(traceId)
       }
       expect(missing).toEqual([])

@@ -10,7 +10,7 @@ export function modelSpan(fields: Partial<Span> & { service: string }): Span {
     references: [],
     operationName: 'op',
     shared: false,
-    startTimeUs: 1_700_000_000_000_000,
+    startTimeUs: Date.now() * 1000,
     durationUs: 100,
     flags: 1,
     tags: [],

@@ -6,32 +6,34 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url))
 
 export interface ServerProcess {
   child: ChildProcess
-  zipkinUrl: string
-  queryUrl: string
+  urls: Record<string, string>
   /** Resolves with the exit code (or signal) once the process has ended. */
   exited: Promise<number | NodeJS.Signals>
   output(): string
 }
 
 export async function startServerProcess(dbPath: string, extraArgs: string[] = []): Promise<ServerProcess> {
-  const args = ['--import', 'tsx', 'src/main.ts', '--storage-path', dbPath, '--log-level', 'warn']
-  for (const listener of ['zipkin', 'query']) args.push(`--${listener}-host`, '127.0.0.1', `--${listener}-port`, '0')
+  const args = ['--import', 'tsx', 'src/main.ts', '--storage-path', dbPath, '--log-level', 'info']
+  for (const listener of ['zipkin', 'query', 'admin']) args.push(`--${listener}-host`, '127.0.0.1', `--${listener}-port`, '0')
   const child = spawn(process.execPath, [...args, ...extraArgs], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] })
   let output = ''
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()))
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()))
   const exited = new Promise<number | NodeJS.Signals>((resolve) => child.on('exit', (code, signal) => resolve(signal ?? code ?? -1)))
-  const urls = await new Promise<RegExpMatchArray>((resolve, reject) => {
+  const urls = await new Promise<Record<string, string>>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`spanlite did not start within 20 s:\n${output}`)), 20_000)
     const check = () => {
-      const match = /Zipkin API on (\S+), Jaeger query API on (\S+)/.exec(output)
-      if (match) {
+      const started = output
+        .split('\n')
+        .map((line) => (line.startsWith('{') ? (JSON.parse(line) as { msg?: string; urls?: Record<string, string> }) : {}))
+        .find((entry) => entry.msg === 'spanlite started')
+      if (started?.urls) {
         clearTimeout(timer)
-        resolve(match)
+        resolve(started.urls)
       }
     }
     child.stdout!.on('data', check)
     void exited.then(() => reject(new Error(`spanlite exited during start:\n${output}`)))
   })
-  return { child, zipkinUrl: urls[1]!, queryUrl: urls[2]!, exited, output: () => output }
+  return { child, urls, exited, output: () => output }
 }

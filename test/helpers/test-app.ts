@@ -21,6 +21,7 @@ export function testConfig(dbPath: string, overrides: Partial<Config> = {}): Con
   const config = configSchema.parse({
     zipkin: { host: '127.0.0.1', port: 0 },
     query: { host: '127.0.0.1', port: 0 },
+    admin: { host: '127.0.0.1', port: 0 },
     storage: { path: dbPath },
     log: { level: 'warn' },
   })

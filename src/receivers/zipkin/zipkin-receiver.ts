@@ -17,8 +17,9 @@ export const zipkinReceiver: FastifyPluginAsync<ZipkinReceiverOptions> = async (
 
   // Like Zipkin's server, a body without a recognised content type is read as JSON.
   app.post('/api/v2/spans', async (request, reply) => {
-    const spans = zipkinV2ToModel(decodeZipkinV2Json((request.body as Buffer | undefined) ?? Buffer.alloc(0)))
-    await sink.accept(spans, { transport: 'http', format: 'zipkin-v2-json' })
+    const body = (request.body as Buffer | undefined) ?? Buffer.alloc(0)
+    const spans = zipkinV2ToModel(decodeZipkinV2Json(body))
+    await sink.accept(spans, { transport: 'http', format: 'zipkin-v2-json', bytes: body.length })
     return reply.code(202).send()
   })
 }

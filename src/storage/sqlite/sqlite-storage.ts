@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs'
+import { existsSync, mkdirSync, statSync } from 'node:fs'
 import { dirname } from 'node:path'
 import { deflateRawSync, inflateRawSync } from 'node:zlib'
 import Database from 'better-sqlite3'
@@ -36,6 +36,7 @@ interface MatchRow {
 
 export class SqliteStorage implements Storage {
   readonly db: Database.Database
+  private readonly path: string
   private readonly segmentPostings: number
   private readonly blockMaxSpans: number
   private readonly serviceIds = new Map<string, number>()
@@ -47,6 +48,7 @@ export class SqliteStorage implements Storage {
 
   constructor(options: SqliteStorageOptions) {
     mkdirSync(dirname(options.path), { recursive: true })
+    this.path = options.path
     this.segmentPostings = options.segmentPostings ?? DEFAULT_SEGMENT_POSTINGS
     this.blockMaxSpans = options.blockMaxSpans ?? DEFAULT_BLOCK_MAX_SPANS
     this.db = new Database(options.path)
@@ -79,6 +81,13 @@ export class SqliteStorage implements Storage {
       sealOpenPostings: prepare(sql.SEAL_OPEN_POSTINGS),
       clearOpenPostings: prepare(sql.CLEAR_OPEN_POSTINGS),
       selectSegments: prepare(sql.SELECT_SEGMENTS),
+      selectOldestSpans: prepare(sql.SELECT_OLDEST_SPANS),
+      deleteSpan: prepare(sql.DELETE_SPAN),
+      deleteEmptyBlock: prepare(sql.DELETE_EMPTY_BLOCK),
+      selectOldestStart: prepare(sql.SELECT_OLDEST_START).pluck(),
+      selectExpiredSegments: prepare(sql.SELECT_EXPIRED_SEGMENTS).pluck(),
+      deleteSegmentPostings: prepare(sql.DELETE_SEGMENT_POSTINGS),
+      deleteSegment: prepare(sql.DELETE_SEGMENT),
     }
     this.nextBlockId = (prepare(sql.SELECT_MAX_BLOCK_ID).get() as { id: number }).id + 1
     this.openPostings = (prepare(sql.COUNT_OPEN_POSTINGS).get() as { n: number }).n
@@ -233,6 +242,35 @@ export class SqliteStorage implements Storage {
       this.searchStatements.set(text, statement)
     }
     return statement
+  }
+
+  async purgeOldest({ beforeUs, maxSpans }: { beforeUs?: number; maxSpans: number }): Promise<number> {
+    return this.purgeTransaction(beforeUs ?? Number.MAX_SAFE_INTEGER, maxSpans)
+  }
+
+  private readonly purgeTransaction = (beforeUs: number, maxSpans: number): number =>
+    this.db.transaction(() => {
+      const rows = this.stmt.selectOldestSpans.all(beforeUs, maxSpans) as { id: number; block_id: number }[]
+      const blocks = new Set<number>()
+      for (const row of rows) {
+        this.stmt.deleteSpan.run(row.id)
+        blocks.add(row.block_id)
+      }
+      for (const block of blocks) this.stmt.deleteEmptyBlock.run({ block })
+      const oldestStart = (this.stmt.selectOldestStart.get() as number | null) ?? Number.MAX_SAFE_INTEGER
+      for (const segment of this.stmt.selectExpiredSegments.all(oldestStart) as number[]) {
+        this.stmt.deleteSegmentPostings.run(segment)
+        this.stmt.deleteSegment.run(segment)
+      }
+      return rows.length
+    })()
+
+  async sizes(): Promise<{ usedBytes: number; fileBytes: number }> {
+    const pageSize = this.db.pragma('page_size', { simple: true }) as number
+    const pages = this.db.pragma('page_count', { simple: true }) as number
+    const freePages = this.db.pragma('freelist_count', { simple: true }) as number
+    const fileBytes = [this.path, `${this.path}-wal`].reduce((sum, file) => sum + (existsSync(file) ? statSync(file).size : 0), 0)
+    return { usedBytes: (pages - freePages) * pageSize, fileBytes }
   }
 
   async close(): Promise<void> {

@@ -31,6 +31,15 @@ export const SEAL_OPEN_POSTINGS = `INSERT INTO tag_postings (segment_id, service
 export const CLEAR_OPEN_POSTINGS = 'DELETE FROM tag_postings_open'
 export const SELECT_SEGMENTS = 'SELECT id, min_start_us, max_start_us FROM tag_segments ORDER BY id DESC'
 
+export const SELECT_OLDEST_SPANS = 'SELECT id, block_id FROM spans WHERE start_us < ? ORDER BY start_us LIMIT ?'
+export const DELETE_SPAN = 'DELETE FROM spans WHERE id = ?'
+export const DELETE_EMPTY_BLOCK = 'DELETE FROM span_blocks WHERE id = @block AND NOT EXISTS (SELECT 1 FROM spans WHERE block_id = @block)'
+export const SELECT_OLDEST_START = 'SELECT min(start_us) FROM spans'
+/** Segments all of whose spans started before the oldest span still stored. */
+export const SELECT_EXPIRED_SEGMENTS = 'SELECT id FROM tag_segments WHERE max_start_us < ?'
+export const DELETE_SEGMENT_POSTINGS = 'DELETE FROM tag_postings WHERE segment_id = ?'
+export const DELETE_SEGMENT = 'DELETE FROM tag_segments WHERE id = ?'
+
 /** The filters every search applies to the matching span `s`. */
 export interface SpanFilterShape {
   withService: boolean
