@@ -53,7 +53,7 @@ export async function startApp(config: Config): Promise<App> {
     await storage?.close()
   }
   try {
-    storage = new SqliteStorage({ path: config.storage.path })
+    storage = await SqliteStorage.open({ path: config.storage.path })
     pipeline = new Pipeline({ ...config.pipeline, ...config.ingest }, storage, metrics)
     const queryService = new QueryService(storage)
     retention = new Retention(config.retention, storage, logger.child({ component: 'retention' }), metrics)

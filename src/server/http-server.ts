@@ -21,6 +21,15 @@ export function createHttpServer({ name, logger, onResponse, bodyLimitBytes }: H
     forceCloseConnections: 'idle',
     ...(bodyLimitBytes === undefined ? {} : { bodyLimit: bodyLimitBytes }),
   })
+  // Requests in flight at shutdown are answered, then their keep-alive connections closed, so
+  // that close() does not wait for clients to hang up.
+  let closing = false
+  server.addHook('preClose', async () => {
+    closing = true
+  })
+  server.addHook('onSend', async (_request, reply) => {
+    if (closing) reply.header('connection', 'close')
+  })
   if (onResponse) {
     server.addHook('onResponse', async (_request, reply) => onResponse(name, reply.statusCode))
   }

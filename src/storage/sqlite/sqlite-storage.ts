@@ -34,7 +34,26 @@ interface MatchRow {
   start_us: number
 }
 
+/** How long open() waits for another process that holds the database locked. */
+const OPEN_WAIT_MS = 30_000
+
 export class SqliteStorage implements Storage {
+  /**
+   * Opens and migrates the database, waiting without blocking the event loop (so the admin
+   * port keeps answering) while another connection holds it locked.
+   */
+  static async open(options: SqliteStorageOptions): Promise<SqliteStorage> {
+    const deadline = Date.now() + OPEN_WAIT_MS
+    for (;;) {
+      try {
+        return new SqliteStorage(options)
+      } catch (error) {
+        if ((error as { code?: string }).code !== 'SQLITE_BUSY' || Date.now() > deadline) throw error
+        await new Promise((resolve) => setTimeout(resolve, 100))
+      }
+    }
+  }
+
   readonly db: Database.Database
   private readonly path: string
   private readonly segmentPostings: number
@@ -51,7 +70,8 @@ export class SqliteStorage implements Storage {
     this.path = options.path
     this.segmentPostings = options.segmentPostings ?? DEFAULT_SEGMENT_POSTINGS
     this.blockMaxSpans = options.blockMaxSpans ?? DEFAULT_BLOCK_MAX_SPANS
-    this.db = new Database(options.path)
+    // No busy wait while opening: it would block the event loop; open() retries instead.
+    this.db = new Database(options.path, { timeout: 0 })
     this.db.pragma('journal_mode = WAL')
     // FULL: a commit is on disk before the writer resolves, so an acknowledged span survives a crash.
     this.db.pragma('synchronous = FULL')
@@ -62,6 +82,7 @@ export class SqliteStorage implements Storage {
       this.db.close()
       throw error
     }
+    this.db.pragma('busy_timeout = 5000')
     const prepare = (text: string) => this.db.prepare(text)
     this.stmt = {
       insertService: prepare(sql.INSERT_SERVICE),

@@ -1,0 +1,84 @@
+/** Retention on a real SQLite file: by age, by size, in small steps, and free pages reused. */
+import { statSync, rmSync } from 'node:fs'
+import { join } from 'node:path'
+import { pino } from 'pino'
+import { afterEach, describe, expect, it } from 'vitest'
+import { Retention } from '../../src/retention/retention.js'
+import { SqliteStorage } from '../../src/storage/sqlite/sqlite-storage.js'
+import { modelSpan } from '../helpers/model-spans.js'
+import { tempDir } from '../helpers/test-app.js'
+
+const HOUR_US = 3_600_000_000
+const silent = pino({ level: 'silent' })
+const cleanups: (() => Promise<void> | void)[] = []
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup()
+})
+
+function openStorage(options: { segmentPostings?: number } = {}): SqliteStorage {
+  const dir = tempDir()
+  const storage = new SqliteStorage({ path: join(dir, 'retention.db'), ...options })
+  cleanups.push(() => rmSync(dir, { recursive: true, force: true }), () => storage.close())
+  return storage
+}
+
+function spansAt(startTimeUs: number, count: number, service = 'retained') {
+  return Array.from({ length: count }, (_, i) =>
+    modelSpan({ service, startTimeUs: startTimeUs + i, tags: [{ key: 'user.id', type: 'string', value: `u${i}` }, { key: 'payload', type: 'string', value: 'p'.repeat(300 + (i % 50)) }] }),
+  )
+}
+
+describe('retention', () => {
+  it('deletes spans older than the age limit, in batches, and keeps newer ones findable', async () => {
+    const storage = openStorage({ segmentPostings: 500 })
+    const nowMs = Date.now()
+    const old = spansAt((nowMs - 10 * 3_600_000) * 1000, 1200)
+    const fresh = spansAt((nowMs - 1 * 3_600_000) * 1000, 300)
+    await storage.writeSpans(old)
+    await storage.writeSpans(fresh)
+    const purged: number[] = []
+    const retention = new Retention({ maxAgeHours: 5, maxDatabaseBytes: 0, purgeIntervalMs: 60_000, purgeBatchSpans: 250 }, storage, silent, { spansPurged: (n) => purged.push(n) }, () => nowMs)
+    await retention.runOnce()
+    expect(purged[0]).toBe(1200)
+    for (const span of old.slice(0, 50)) expect(await storage.getTrace(span.traceId)).toEqual([])
+    for (const span of fresh.slice(0, 50)) expect(await storage.getTrace(span.traceId)).toEqual([span])
+    expect(await storage.findTraceIds({ serviceName: 'retained', tags: [{ key: 'user.id', value: 'u7' }], limit: 10 })).toEqual([fresh[7]!.traceId])
+    const counts = storage.db.prepare('SELECT (SELECT count(*) FROM spans) AS spans, (SELECT count(*) FROM tag_segments) AS segments').get() as { spans: number; segments: number }
+    expect(counts.spans).toBe(300)
+    // Segments whose spans are all gone are dropped with their postings.
+    expect(counts.segments).toBeLessThanOrEqual(1)
+    await retention.stop()
+  })
+
+  it('deletes the oldest spans while the data is over the size cap', async () => {
+    const storage = openStorage()
+    const base = Date.now() * 1000 - HOUR_US
+    for (let round = 0; round < 10; round++) await storage.writeSpans(spansAt(base + round * 10_000, 500))
+    const before = await storage.sizes()
+    const cap = Math.floor(before.usedBytes / 2)
+    const retention = new Retention({ maxAgeHours: 24, maxDatabaseBytes: cap, purgeIntervalMs: 60_000, purgeBatchSpans: 200 }, storage, silent)
+    await retention.runOnce()
+    expect((await storage.sizes()).usedBytes).toBeLessThanOrEqual(cap)
+    const remaining = storage.db.prepare('SELECT min(start_us) AS oldest, count(*) AS n FROM spans').get() as { oldest: number; n: number }
+    expect(remaining.n).toBeGreaterThan(0)
+    expect(remaining.n).toBeLessThan(5000)
+    // Oldest first: what is left is the newest part.
+    expect(remaining.oldest).toBeGreaterThan(base)
+    await retention.stop()
+  })
+
+  it('reuses freed pages: under steady load with retention the file stops growing', async () => {
+    const storage = openStorage({ segmentPostings: 2000 })
+    const path = (storage as unknown as { path: string }).path
+    const sizes: number[] = []
+    // Each round writes one "hour" of spans and deletes what is older than three hours.
+    for (let hour = 0; hour < 24; hour++) {
+      await storage.writeSpans(spansAt(hour * HOUR_US, 400))
+      while ((await storage.purgeOldest({ beforeUs: (hour - 3) * HOUR_US, maxSpans: 500 })) === 500);
+      storage.db.pragma('wal_checkpoint(TRUNCATE)')
+      sizes.push(statSync(path).size)
+    }
+    const settled = sizes[8]!
+    expect(sizes[23]!).toBeLessThanOrEqual(settled * 1.15)
+  })
+})
