@@ -98,6 +98,7 @@ export class SqliteStorage implements Storage {
       selectTraceSpans: prepare(sql.SELECT_TRACE_SPANS),
       selectBlock: prepare(sql.SELECT_BLOCK).pluck(),
       insertOpenPosting: prepare(sql.INSERT_OPEN_POSTING),
+      insertOpenPostings: prepare(sql.INSERT_OPEN_POSTINGS),
       insertSegment: prepare(sql.INSERT_SEGMENT),
       sealOpenPostings: prepare(sql.SEAL_OPEN_POSTINGS),
       clearOpenPostings: prepare(sql.CLEAR_OPEN_POSTINGS),
@@ -121,6 +122,7 @@ export class SqliteStorage implements Storage {
   private readonly writeTransaction = (spans: readonly Span[]): void => {
     this.db.transaction(() => {
       let lines: string[] = []
+      const postings: number[] = []
       for (const span of spans) {
         const line = encodeSpan(span)
         const serviceId = this.serviceId(span.process.serviceName)
@@ -136,15 +138,22 @@ export class SqliteStorage implements Storage {
         )
         if (inserted.changes === 0) continue // the same span was stored before: a retry
         lines.push(line)
-        for (const tagHash of tagHashes(span)) {
-          this.stmt.insertOpenPosting.run(serviceId, tagHash, inserted.lastInsertRowid)
-          this.openPostings++
-        }
+        for (const tagHash of tagHashes(span)) postings.push(serviceId, tagHash, Number(inserted.lastInsertRowid))
         if (lines.length === this.blockMaxSpans) lines = this.flushBlock(lines)
       }
       if (lines.length > 0) this.flushBlock(lines)
+      this.insertOpenPostings(postings)
       if (this.openPostings >= this.segmentPostings) this.sealOpenPostings()
     })()
+  }
+
+  /** `postings` is flat (service, hash, span) triples; most go in many-row statements. */
+  private insertOpenPostings(postings: number[]): void {
+    const chunk = sql.OPEN_POSTINGS_PER_STATEMENT * 3
+    let i = 0
+    for (; i + chunk <= postings.length; i += chunk) this.stmt.insertOpenPostings.run(postings.slice(i, i + chunk))
+    for (; i < postings.length; i += 3) this.stmt.insertOpenPosting.run(postings[i], postings[i + 1], postings[i + 2])
+    this.openPostings += postings.length / 3
   }
 
   private flushBlock(lines: string[]): string[] {

@@ -23,6 +23,9 @@ export const SELECT_TRACE_SPANS = 'SELECT block_id, block_line FROM spans WHERE 
 export const SELECT_BLOCK = 'SELECT data FROM span_blocks WHERE id = ?'
 
 export const INSERT_OPEN_POSTING = 'INSERT INTO tag_postings_open (service_id, tag_hash, span_id) VALUES (?, ?, ?)'
+/** One statement per many postings: the per-call cost dominated when each row had its own. */
+export const OPEN_POSTINGS_PER_STATEMENT = 100
+export const INSERT_OPEN_POSTINGS = `INSERT INTO tag_postings_open (service_id, tag_hash, span_id) VALUES ${Array(OPEN_POSTINGS_PER_STATEMENT).fill('(?, ?, ?)').join(', ')}`
 export const COUNT_OPEN_POSTINGS = 'SELECT count(*) AS n FROM tag_postings_open'
 export const INSERT_SEGMENT = `INSERT INTO tag_segments (min_start_us, max_start_us)
   SELECT min(s.start_us), max(s.start_us) FROM spans s WHERE s.id IN (SELECT span_id FROM tag_postings_open)`
