@@ -1,4 +1,7 @@
-/** spanlite as its own process (`src/main.ts` under tsx), for tests that kill or signal it. */
+/**
+ * spanlite as its own process, for tests that kill or signal it (`src/main.ts` under tsx) and
+ * for the benchmark (the built `dist/main.js`).
+ */
 import { type ChildProcess, spawn } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 
@@ -12,8 +15,9 @@ export interface ServerProcess {
   output(): string
 }
 
-export async function startServerProcess(dbPath: string, extraArgs: string[] = []): Promise<ServerProcess> {
-  const args = ['--import', 'tsx', 'src/main.ts', '--storage-path', dbPath, '--log-level', 'info']
+export async function startServerProcess(dbPath: string, extraArgs: string[] = [], options: { compiled?: boolean } = {}): Promise<ServerProcess> {
+  const entry = options.compiled ? ['dist/main.js'] : ['--import', 'tsx', 'src/main.ts']
+  const args = [...entry, '--storage-path', dbPath, '--log-level', 'info']
   for (const listener of ['zipkin', 'query', 'admin']) args.push(`--${listener}-host`, '127.0.0.1', `--${listener}-port`, '0')
   const child = spawn(process.execPath, [...args, ...extraArgs], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] })
   let output = ''

@@ -1,0 +1,168 @@
+/**
+ * spanlite's benchmark: ingest per wire format through a real server process fed by load
+ * generators in other processes, the in-process floors measured in the same run, and query
+ * latencies over a large store through the REST API. Prints a table next to the targets and
+ * writes bench/results/<date>.json. `--quick`: seconds, small data (a smoke test, as in CI).
+ * `--full`: the query phase at 10M spans.
+ */
+import { fork } from 'node:child_process'
+import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { startServerProcess } from '../test/helpers/server-process.js'
+import { type Format, FORMATS } from './formats.js'
+import type { LoadReport } from './load-generator.js'
+import { measureFloors } from './floors.js'
+import { measureQueries } from './queries.js'
+
+const args = new Set(process.argv.slice(2))
+const quick = args.has('--quick')
+const settings = {
+  repeats: quick ? 1 : 3,
+  durationMs: quick ? 2_000 : 10_000,
+  generators: 2,
+  concurrency: 8,
+  floorSpans: quick ? 10_000 : 200_000,
+  querySpans: quick ? 20_000 : args.has('--full') ? 10_000_000 : 1_000_000,
+  queryRepeats: quick ? 10 : 200,
+}
+
+export function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b)
+  const middle = Math.floor(sorted.length / 2)
+  return sorted.length === 0 ? Number.NaN : sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2
+}
+
+export function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b)
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN
+}
+
+function processStats(pid: number): { cpuSeconds: number; peakRssBytes: number } {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+  const ticks = Number(fields[11]) + Number(fields[12])
+  const hwm = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))
+  return { cpuSeconds: ticks / 100, peakRssBytes: Number(hwm?.[1] ?? 0) * 1024 }
+}
+
+interface IngestResult {
+  scenario: string
+  spansPerSecond: number[]
+  p50Ms: number
+  p99Ms: number
+  cpuSecondsPerMillionSpans: number
+  peakRssBytes: number
+  bytesPerSpan: number
+  refusedRequests: number
+}
+
+async function runGenerators(url: string, format: Format, batchSize: number, seedBase: number): Promise<LoadReport[]> {
+  // A generous budget of distinct spans: repeats would be stored once and flatter the figures.
+  const spans = Math.ceil((60_000 * settings.durationMs) / 1000 / settings.generators)
+  const children = Array.from({ length: settings.generators }, () => fork(join(import.meta.dirname, 'load-generator.ts'), { execArgv: ['--import', 'tsx'] }))
+  await Promise.all(
+    children.map((child, i) => {
+      child.send({ url, format, seed: seedBase + i, batchSize, spans, concurrency: settings.concurrency, durationMs: settings.durationMs })
+      return new Promise((resolve) => child.once('message', resolve))
+    }),
+  )
+  const reports = children.map((child) => new Promise<LoadReport>((resolve) => child.once('message', (m: { report: LoadReport }) => resolve(m.report))))
+  for (const child of children) child.send({ go: true })
+  return Promise.all(reports)
+}
+
+async function measureIngest(format: Format, path: string, port: string, batchSize: number): Promise<IngestResult> {
+  const rates: number[] = []
+  const latencies: number[] = []
+  let cpu = 0
+  let spansTotal = 0
+  let peakRss = 0
+  let bytesPerSpan = 0
+  let refused = 0
+  for (let repeat = 0; repeat < settings.repeats; repeat++) {
+    const dir = join(tmpdir(), `spanlite-bench-${process.pid}-${repeat}`)
+    rmSync(dir, { recursive: true, force: true })
+    mkdirSync(dir)
+    const dbPath = join(dir, 'bench.db')
+    const server = await startServerProcess(dbPath, [], { compiled: true })
+    const pid = server.child.pid!
+    const before = processStats(pid)
+    const reports = await runGenerators(`${server.urls[port]}${path}`, format, batchSize, 1000 * repeat + batchSize)
+    const after = processStats(pid)
+    const acknowledged = reports.reduce((sum, r) => sum + r.acknowledgedSpans, 0)
+    const elapsedS = Math.max(...reports.map((r) => r.elapsedMs)) / 1000
+    rates.push(acknowledged / elapsedS)
+    for (const r of reports) latencies.push(...r.latenciesMs)
+    refused += reports.reduce((sum, r) => sum + r.refusedRequests + r.failedRequests, 0)
+    cpu += after.cpuSeconds - before.cpuSeconds
+    spansTotal += acknowledged
+    peakRss = Math.max(peakRss, after.peakRssBytes)
+    server.child.kill('SIGTERM')
+    await server.exited
+    // Closing checkpoints the WAL into the main file, so its size is what the data takes.
+    bytesPerSpan = statSync(dbPath).size / acknowledged
+    rmSync(dir, { recursive: true, force: true })
+  }
+  return {
+    scenario: `${format}, ${batchSize} spans/request`,
+    spansPerSecond: rates,
+    p50Ms: percentile(latencies, 50),
+    p99Ms: percentile(latencies, 99),
+    cpuSecondsPerMillionSpans: (cpu / spansTotal) * 1e6,
+    peakRssBytes: peakRss,
+    bytesPerSpan,
+    refusedRequests: refused,
+  }
+}
+
+const fmt = (n: number, digits = 0) => (Number.isFinite(n) ? n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }) : '-')
+
+async function main(): Promise<void> {
+  const startedAt = new Date()
+  console.log(`spanlite benchmark${quick ? ' (--quick: small and short, figures are indicative only)' : ''}; ${settings.repeats} repeat(s) of ${settings.durationMs / 1000} s, ${settings.generators} load generators x ${settings.concurrency} connections\n`)
+
+  const ingest: IngestResult[] = []
+  for (const { format, path, port } of FORMATS) {
+    for (const batchSize of format === 'zipkin-v2-json' ? [100, 5] : [100]) {
+      process.stdout.write(`ingest ${format}, ${batchSize} spans/request ... `)
+      const result = await measureIngest(format, path, port, batchSize)
+      ingest.push(result)
+      console.log(`${fmt(median(result.spansPerSecond))} spans/s`)
+    }
+  }
+
+  process.stdout.write('floors (in-process, same spans) ... ')
+  const floors = await measureFloors(settings.floorSpans)
+  console.log('done')
+
+  process.stdout.write(`queries over ${fmt(settings.querySpans)} spans ... `)
+  const queries = await measureQueries(settings.querySpans, settings.queryRepeats, (message) => process.stdout.write(`${message} ... `))
+  console.log('done\n')
+
+  const jsonIngest = median(ingest[0]!.spansPerSecond)
+  console.log('Ingest (server process, acknowledged = committed)')
+  console.log('| scenario | spans/s (median) | target | ack p50 ms | ack p99 ms | CPU s / 1M spans | peak RSS MB | bytes/span (target <= 150) |')
+  console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |')
+  for (const r of ingest) {
+    const target = r.scenario.startsWith('zipkin-v2-json') ? '>= 25,000' : '>= 15,000'
+    console.log(`| ${r.scenario} | ${fmt(median(r.spansPerSecond))} | ${target} | ${fmt(r.p50Ms, 1)} | ${fmt(r.p99Ms, 1)} | ${fmt(r.cpuSecondsPerMillionSpans, 1)} | ${fmt(r.peakRssBytes / 1e6)} | ${fmt(r.bytesPerSpan)} |`)
+  }
+  console.log('\nFloors (one bare process, no server, same spans)')
+  console.log('| floor | spans/s | server JSON v2 ingest / floor | target |')
+  console.log('| --- | ---: | ---: | ---: |')
+  console.log(`| JSON.parse + spanlite storage writer | ${fmt(floors.spanliteWriterSpansPerSecond)} | ${fmt(jsonIngest / floors.spanliteWriterSpansPerSecond, 2)} | >= 0.70 |`)
+  console.log(`| JSON.parse + row-per-tag reference schema | ${fmt(floors.referenceSpansPerSecond)} | ${fmt(jsonIngest / floors.referenceSpansPerSecond, 2)} | >= 1.5 |`)
+  console.log(`\nQueries over ${fmt(settings.querySpans)} stored spans, through the REST API (${settings.queryRepeats} requests each)`)
+  console.log('| query | p50 ms | p99 ms | target p99 |')
+  console.log('| --- | ---: | ---: | ---: |')
+  for (const q of queries) console.log(`| ${q.name} | ${fmt(q.p50Ms, 2)} | ${fmt(q.p99Ms, 2)} | ${q.targetP99Ms === undefined ? '-' : `<= ${q.targetP99Ms}`} |`)
+
+  const resultsDir = join(import.meta.dirname, 'results')
+  mkdirSync(resultsDir, { recursive: true })
+  const file = join(resultsDir, `${startedAt.toISOString().slice(0, 10)}${quick ? '-quick' : ''}.json`)
+  writeFileSync(file, `${JSON.stringify({ startedAt, settings, ingest, floors, queries }, null, 2)}\n`)
+  console.log(`\nwritten to ${file}`)
+}
+
+await main()
