@@ -2,13 +2,19 @@
  * The composition root: storage, then the ingest pipeline, then the query service, then one
  * HTTP server per port. Reads like the port table.
  */
+import * as grpc from '@grpc/grpc-js'
 import type { FastifyInstance } from 'fastify'
+import { queryGrpcService } from './api/grpc-query/query-grpc-service.js'
 import { jaegerApi } from './api/jaeger/jaeger-api.js'
 import type { Config } from './config/schema.js'
 import { Pipeline } from './pipeline/pipeline.js'
 import { QueryService } from './query/query-service.js'
+import { collectorService } from './receivers/jaeger/collector-service.js'
+import { thriftReceiver } from './receivers/jaeger/thrift-receiver.js'
 import { zipkinReceiver } from './receivers/zipkin/zipkin-receiver.js'
+import { closeGrpc, listenGrpc } from './server/grpc-server.js'
 import { createHttpServer } from './server/http-server.js'
+import { loadJaegerProto } from './server/jaeger-proto.js'
 import { SqliteStorage } from './storage/sqlite/sqlite-storage.js'
 import type { Storage } from './storage/storage.js'
 
@@ -16,7 +22,9 @@ const MAX_BODY_BYTES = 10 * 1024 * 1024
 
 export interface App {
   /** Bound addresses by listener name, e.g. zipkin → http://127.0.0.1:9411. */
-  readonly urls: Record<'zipkin' | 'query', string>
+  readonly urls: Record<'zipkin' | 'query' | 'jaegerHttp', string>
+  /** Bound gRPC addresses (host:port) by listener name. */
+  readonly grpcAddresses: Record<'jaegerGrpc' | 'queryGrpc', string>
   readonly storage: Storage
   readonly pipeline: Pipeline
   close(): Promise<void>
@@ -33,10 +41,21 @@ export async function startApp(config: Config): Promise<App> {
   const query = createHttpServer('query', config.log)
   await query.register(jaegerApi, { queryService })
 
+  const jaegerHttp = createHttpServer('jaegerHttp', config.log)
+  await jaegerHttp.register(thriftReceiver, { sink: pipeline, maxBodyBytes: MAX_BODY_BYTES })
+
+  const jaegerProto = loadJaegerProto()
+  const jaegerGrpc = new grpc.Server()
+  jaegerGrpc.addService(jaegerProto.collectorService, collectorService(jaegerProto, pipeline, jaegerHttp.log))
+
+  const queryGrpc = new grpc.Server()
+  queryGrpc.addService(jaegerProto.queryService, queryGrpcService(jaegerProto, queryService, query.log))
+
   const servers: FastifyInstance[] = []
+  const grpcServers: grpc.Server[] = []
   const close = async () => {
     // Stop taking requests, let in-flight ones finish, commit what was queued, then close the file.
-    await Promise.all(servers.map((server) => server.close()))
+    await Promise.all([...servers.map((server) => server.close()), ...grpcServers.map((server) => closeGrpc(server))])
     await pipeline.close()
     await storage.close()
   }
@@ -44,8 +63,13 @@ export async function startApp(config: Config): Promise<App> {
     const urls = {
       zipkin: await listen(zipkin, config.zipkin, servers),
       query: await listen(query, config.query, servers),
+      jaegerHttp: await listen(jaegerHttp, config.jaegerHttp, servers),
     }
-    return { urls, storage, pipeline, close }
+    const grpcAddresses = {
+      jaegerGrpc: await listenGrpcServer(jaegerGrpc, config.jaegerGrpc, grpcServers),
+      queryGrpc: await listenGrpcServer(queryGrpc, config.queryGrpc, grpcServers),
+    }
+    return { urls, grpcAddresses, storage, pipeline, close }
   } catch (error) {
     await close()
     throw error
@@ -59,4 +83,9 @@ async function listen(server: FastifyInstance, address: { host: string; port: nu
   if (bound === null || typeof bound === 'string') throw new Error('server bound to no TCP address')
   const host = bound.family === 'IPv6' ? `[${bound.address}]` : bound.address
   return `http://${host}:${bound.port}`
+}
+
+async function listenGrpcServer(server: grpc.Server, address: { host: string; port: number }, started: grpc.Server[]): Promise<string> {
+  started.push(server)
+  return listenGrpc(server, address)
 }

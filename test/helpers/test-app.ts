@@ -21,6 +21,9 @@ export function testConfig(dbPath: string, overrides: Partial<Config> = {}): Con
   const config = configSchema.parse({
     zipkin: { host: '127.0.0.1', port: 0 },
     query: { host: '127.0.0.1', port: 0 },
+    jaegerGrpc: { host: '127.0.0.1', port: 0 },
+    jaegerHttp: { host: '127.0.0.1', port: 0 },
+    queryGrpc: { host: '127.0.0.1', port: 0 },
     storage: { path: dbPath },
     log: { level: 'warn' },
   })

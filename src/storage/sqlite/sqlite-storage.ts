@@ -4,7 +4,8 @@ import { deflateRawSync, inflateRawSync } from 'node:zlib'
 import Database from 'better-sqlite3'
 import type { Span, SpanKind, TraceId } from '../../model/span.js'
 import { tagValueString } from '../../model/tag-string.js'
-import type { Operation, OperationQuery, Storage, TraceQuery } from '../storage.js'
+import type { DependencyLink, DependencyQuery, Operation, OperationQuery, Storage, TraceQuery } from '../storage.js'
+import { DependencyLinks, type StoredSpanService } from './dependency-links.js'
 import { MIGRATIONS_DIR, migrate, readMigrations } from './migrate.js'
 import { decodeSpan, encodeSpan } from './span-codec.js'
 import * as sql from './statements.js'
@@ -42,6 +43,7 @@ export class SqliteStorage implements Storage {
   private readonly operationIds = new Map<string, number>()
   private readonly searchStatements = new Map<string, Database.Statement>()
   private readonly stmt
+  private readonly dependencies: DependencyLinks
   private nextBlockId: number
   private openPostings: number
 
@@ -75,6 +77,7 @@ export class SqliteStorage implements Storage {
       clearOpenPostings: prepare(sql.CLEAR_OPEN_POSTINGS),
       selectSegments: prepare(sql.SELECT_SEGMENTS),
     }
+    this.dependencies = new DependencyLinks(this.db)
     this.nextBlockId = (prepare(sql.SELECT_MAX_BLOCK_ID).get() as { id: number }).id + 1
     this.openPostings = (prepare(sql.COUNT_OPEN_POSTINGS).get() as { n: number }).n
   }
@@ -86,6 +89,7 @@ export class SqliteStorage implements Storage {
   private readonly writeTransaction = (spans: readonly Span[]): void => {
     this.db.transaction(() => {
       let lines: string[] = []
+      const stored: StoredSpanService[] = []
       for (const span of spans) {
         const line = encodeSpan(span)
         const serviceId = this.serviceId(span.process.serviceName)
@@ -101,6 +105,7 @@ export class SqliteStorage implements Storage {
         )
         if (inserted.changes === 0) continue // the same span was stored before: a retry
         lines.push(line)
+        stored.push({ span, serviceId })
         for (const tagHash of tagHashes(span)) {
           this.stmt.insertOpenPosting.run(serviceId, tagHash, inserted.lastInsertRowid)
           this.openPostings++
@@ -108,6 +113,7 @@ export class SqliteStorage implements Storage {
         if (lines.length === this.blockMaxSpans) lines = this.flushBlock(lines)
       }
       if (lines.length > 0) this.flushBlock(lines)
+      this.dependencies.record(stored)
       if (this.openPostings >= this.segmentPostings) this.sealOpenPostings()
     })()
   }
@@ -220,6 +226,10 @@ export class SqliteStorage implements Storage {
       }
     }
     return newest.traceIds()
+  }
+
+  async getDependencies(query: DependencyQuery): Promise<DependencyLink[]> {
+    return this.dependencies.query(query)
   }
 
   private search(text: string): Database.Statement {

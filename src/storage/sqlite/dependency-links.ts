@@ -1,0 +1,104 @@
+/**
+ * Keeps the service dependency graph current as spans are written (no batch job): each new
+ * span is linked to its parent's service if that is stored, else it waits for the parent,
+ * and each new span takes the children that were waiting for it. A Zipkin server span that
+ * shares its id with the client span is linked to that client span, so the RPC counts once.
+ * Runs inside the storage's write transaction.
+ */
+import type Database from 'better-sqlite3'
+import { parentSpanId, type Span } from '../../model/span.js'
+import type { DependencyLink, DependencyQuery } from '../storage.js'
+import * as sql from './statements.js'
+
+/** Links are counted per minute of the called span's start. */
+export const DEPENDENCY_BUCKET_US = 60_000_000
+
+interface WaitingRow {
+  rowid: number
+  wants_client: number
+  child_service_id: number
+  child_start_us: number
+}
+
+/** A new span and the service the storage filed it under. */
+export interface StoredSpanService {
+  span: Span
+  serviceId: number
+}
+
+export class DependencyLinks {
+  private readonly stmt
+
+  constructor(db: Database.Database) {
+    this.stmt = {
+      insertSpan: db.prepare(sql.INSERT_DEPENDENCY_SPAN),
+      selectParent: db.prepare(sql.SELECT_DEPENDENCY_PARENT),
+      selectClient: db.prepare(sql.SELECT_DEPENDENCY_CLIENT).pluck(),
+      insertWaiting: db.prepare(sql.INSERT_DEPENDENCY_WAITING),
+      selectWaiting: db.prepare(sql.SELECT_DEPENDENCY_WAITING),
+      deleteWaiting: db.prepare(sql.DELETE_DEPENDENCY_WAITING),
+      addLink: db.prepare(sql.ADD_DEPENDENCY_LINK),
+      selectLinks: db.prepare(sql.SELECT_DEPENDENCY_LINKS),
+    }
+  }
+
+  /** Records newly stored spans; call within the transaction that stores them. */
+  record(spans: readonly StoredSpanService[]): void {
+    // Every span is filed first, so parents later in the same batch are found.
+    for (const { span, serviceId } of spans) {
+      this.stmt.insertSpan.run(traceKey(span), spanKey(span.spanId), span.kind === 'client' ? 1 : 0, serviceId)
+    }
+    for (const { span, serviceId } of spans) {
+      this.linkToParent(span, serviceId)
+      this.takeWaitingChildren(span, serviceId)
+    }
+  }
+
+  private linkToParent(span: Span, serviceId: number): void {
+    const trace = traceKey(span)
+    if (span.kind === 'server' && span.shared) {
+      const id = spanKey(span.spanId)
+      const clientServiceId = this.stmt.selectClient.get(trace, id) as number | undefined
+      if (clientServiceId === undefined) this.stmt.insertWaiting.run(trace, id, 1, serviceId, span.startTimeUs)
+      else this.link(clientServiceId, serviceId, span.startTimeUs)
+      return
+    }
+    const parentId = parentSpanId(span)
+    if (parentId === undefined) return
+    const parent = this.stmt.selectParent.get(trace, spanKey(parentId)) as { service_id: number } | undefined
+    if (parent === undefined) this.stmt.insertWaiting.run(trace, spanKey(parentId), 0, serviceId, span.startTimeUs)
+    else this.link(parent.service_id, serviceId, span.startTimeUs)
+  }
+
+  private takeWaitingChildren(span: Span, serviceId: number): void {
+    const isClient = span.kind === 'client'
+    for (const row of this.stmt.selectWaiting.all(traceKey(span), spanKey(span.spanId)) as WaitingRow[]) {
+      if (row.wants_client === 1 && !isClient) continue
+      this.stmt.deleteWaiting.run(row.rowid)
+      this.link(serviceId, row.child_service_id, row.child_start_us)
+    }
+  }
+
+  /** Calls within one service are not dependencies. */
+  private link(parentServiceId: number, childServiceId: number, startUs: number): void {
+    if (parentServiceId === childServiceId) return
+    const bucketUs = Math.floor(startUs / DEPENDENCY_BUCKET_US) * DEPENDENCY_BUCKET_US
+    this.stmt.addLink.run(bucketUs, parentServiceId, childServiceId)
+  }
+
+  query(query: DependencyQuery): DependencyLink[] {
+    // Buckets that overlap the window: those starting after (start - one bucket) up to the end.
+    const fromUs = query.endTimeUs - query.lookbackUs - DEPENDENCY_BUCKET_US
+    const rows = this.stmt.selectLinks.all(fromUs, query.endTimeUs) as { parent: string; child: string; call_count: number }[]
+    return rows.map((row) => ({ parent: row.parent, child: row.child, callCount: row.call_count }))
+  }
+}
+
+function traceKey(span: Span): Buffer {
+  return Buffer.from(span.traceId, 'hex')
+}
+
+/** The 64-bit span id as SQLite's signed integer. */
+function spanKey(spanId: string): bigint {
+  return BigInt.asIntN(64, BigInt(`0x${spanId}`))
+}
