@@ -45,6 +45,17 @@ export class JaegerGrpcClient {
     })
   }
 
+  /** A unary call whose request is sent as the given bytes, encoded or not. */
+  unaryBytes(method: string, request: Buffer): Promise<Message> {
+    const def = this.definition[method]!
+    return new Promise((resolve, reject) => {
+      this.client.makeUnaryRequest(def.path, (bytes: Buffer) => bytes, def.responseDeserialize, request, (error, response) => {
+        if (error) reject(error)
+        else resolve(response as Message)
+      })
+    })
+  }
+
   /** Every message of a server-streaming call. */
   stream(method: string, request: Message): Promise<Message[]> {
     const def = this.definition[method]!
