@@ -39,6 +39,9 @@ export class DependencyLinks {
       deleteWaiting: db.prepare(sql.DELETE_DEPENDENCY_WAITING),
       addLink: db.prepare(sql.ADD_DEPENDENCY_LINK),
       selectLinks: db.prepare(sql.SELECT_DEPENDENCY_LINKS),
+      deleteSpansOfTrace: db.prepare(sql.DELETE_DEPENDENCY_SPANS_OF_TRACE),
+      deleteWaitingOfTrace: db.prepare(sql.DELETE_DEPENDENCY_WAITING_OF_TRACE),
+      deleteLinksBefore: db.prepare(sql.DELETE_DEPENDENCY_LINKS_BEFORE),
     }
   }
 
@@ -84,6 +87,18 @@ export class DependencyLinks {
     if (parentServiceId === childServiceId) return
     const bucketUs = Math.floor(startUs / DEPENDENCY_BUCKET_US) * DEPENDENCY_BUCKET_US
     this.stmt.addLink.run(bucketUs, parentServiceId, childServiceId)
+  }
+
+  /**
+   * For retention, within its transaction: forgets the spans of traces whose spans are being
+   * deleted, and the counts of minutes that ended before `oldestStartUs` (the oldest span kept).
+   */
+  purge(traceIds: Iterable<Buffer>, oldestStartUs: number): void {
+    for (const traceId of traceIds) {
+      this.stmt.deleteSpansOfTrace.run(traceId)
+      this.stmt.deleteWaitingOfTrace.run(traceId)
+    }
+    this.stmt.deleteLinksBefore.run(Math.floor(oldestStartUs / DEPENDENCY_BUCKET_US) * DEPENDENCY_BUCKET_US)
   }
 
   query(query: DependencyQuery): DependencyLink[] {

@@ -85,3 +85,7 @@ export const SELECT_DEPENDENCY_LINKS = `SELECT p.name AS parent, c.name AS child
   FROM dependency_links l JOIN services p ON p.id = l.parent_id JOIN services c ON c.id = l.child_id
   WHERE l.bucket_us > ? AND l.bucket_us <= ?
   GROUP BY l.parent_id, l.child_id ORDER BY p.name, c.name`
+/** For retention: what the dependency tables keep of a trace, and links older than a time. */
+export const DELETE_DEPENDENCY_SPANS_OF_TRACE = 'DELETE FROM dependency_spans WHERE trace_id = ?'
+export const DELETE_DEPENDENCY_WAITING_OF_TRACE = 'DELETE FROM dependency_waiting WHERE trace_id = ?'
+export const DELETE_DEPENDENCY_LINKS_BEFORE = 'DELETE FROM dependency_links WHERE bucket_us < ?'
