@@ -20,6 +20,9 @@ interface WaitingRow {
   child_start_us: number
 }
 
+/** Services of the batch's spans by trace and span id: the server (or only) half and the client half. */
+type BatchIndex = Map<string, { other?: number; client?: number }>
+
 /** A new span and the service the storage filed it under. */
 export interface StoredSpanService {
   span: Span
@@ -47,30 +50,40 @@ export class DependencyLinks {
 
   /** Records newly stored spans; call within the transaction that stores them. */
   record(spans: readonly StoredSpanService[]): void {
-    // Every span is filed first, so parents later in the same batch are found.
+    // Every span is filed first, so parents later in the same batch are found; most parents
+    // are in the same batch (group commit), so they are looked up in memory before SQLite.
+    const batch: BatchIndex = new Map()
     for (const { span, serviceId } of spans) {
-      this.stmt.insertSpan.run(traceKey(span), spanKey(span.spanId), span.kind === 'client' ? 1 : 0, serviceId)
+      const isClient = span.kind === 'client'
+      this.stmt.insertSpan.run(traceKey(span), spanKey(span.spanId), isClient ? 1 : 0, serviceId)
+      const key = `${span.traceId}${span.spanId}`
+      const entry = batch.get(key) ?? {}
+      if (isClient) entry.client ??= serviceId
+      else entry.other ??= serviceId
+      batch.set(key, entry)
     }
     for (const { span, serviceId } of spans) {
-      this.linkToParent(span, serviceId)
+      this.linkToParent(span, serviceId, batch)
       this.takeWaitingChildren(span, serviceId)
     }
   }
 
-  private linkToParent(span: Span, serviceId: number): void {
+  private linkToParent(span: Span, serviceId: number, batch: BatchIndex): void {
     const trace = traceKey(span)
     if (span.kind === 'server' && span.shared) {
       const id = spanKey(span.spanId)
-      const clientServiceId = this.stmt.selectClient.get(trace, id) as number | undefined
+      const clientServiceId = batch.get(`${span.traceId}${span.spanId}`)?.client ?? (this.stmt.selectClient.get(trace, id) as number | undefined)
       if (clientServiceId === undefined) this.stmt.insertWaiting.run(trace, id, 1, serviceId, span.startTimeUs)
       else this.link(clientServiceId, serviceId, span.startTimeUs)
       return
     }
     const parentId = parentSpanId(span)
     if (parentId === undefined) return
-    const parent = this.stmt.selectParent.get(trace, spanKey(parentId)) as { service_id: number } | undefined
-    if (parent === undefined) this.stmt.insertWaiting.run(trace, spanKey(parentId), 0, serviceId, span.startTimeUs)
-    else this.link(parent.service_id, serviceId, span.startTimeUs)
+    const inBatch = batch.get(`${span.traceId}${parentId}`)
+    const parentServiceId =
+      inBatch?.other ?? inBatch?.client ?? (this.stmt.selectParent.get(trace, spanKey(parentId)) as { service_id: number } | undefined)?.service_id
+    if (parentServiceId === undefined) this.stmt.insertWaiting.run(trace, spanKey(parentId), 0, serviceId, span.startTimeUs)
+    else this.link(parentServiceId, serviceId, span.startTimeUs)
   }
 
   private takeWaitingChildren(span: Span, serviceId: number): void {
