@@ -45,7 +45,8 @@ export async function startApp(config: Config): Promise<App> {
   await jaegerHttp.register(thriftReceiver, { sink: pipeline, maxBodyBytes: MAX_BODY_BYTES })
 
   const jaegerProto = loadJaegerProto()
-  const jaegerGrpc = new grpc.Server()
+  // Jaeger SDKs send batches of several MB; grpc-js would refuse more than 4 MB by default.
+  const jaegerGrpc = new grpc.Server({ 'grpc.max_receive_message_length': MAX_BODY_BYTES })
   jaegerGrpc.addService(jaegerProto.collectorService, collectorService(jaegerProto, pipeline, jaegerHttp.log))
 
   const queryGrpc = new grpc.Server()
