@@ -47,10 +47,10 @@ export async function startApp(config: Config): Promise<App> {
   const jaegerProto = loadJaegerProto()
   // Jaeger SDKs send batches of several MB; grpc-js would refuse more than 4 MB by default.
   const jaegerGrpc = new grpc.Server({ 'grpc.max_receive_message_length': MAX_BODY_BYTES })
-  jaegerGrpc.addService(jaegerProto.collectorService, collectorService(jaegerProto, pipeline, jaegerHttp.log))
+  jaegerGrpc.addService(jaegerProto.collectorService, collectorService(jaegerProto, pipeline, jaegerHttp.log.child({ grpcService: 'CollectorService' })))
 
   const queryGrpc = new grpc.Server()
-  queryGrpc.addService(jaegerProto.queryService, queryGrpcService(jaegerProto, queryService, query.log))
+  queryGrpc.addService(jaegerProto.queryService, queryGrpcService(jaegerProto, queryService, query.log.child({ grpcService: 'QueryService' })))
 
   const servers: FastifyInstance[] = []
   const grpcServers: grpc.Server[] = []
