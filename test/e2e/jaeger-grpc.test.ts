@@ -134,6 +134,26 @@ describe('Jaeger gRPC: PostSpans and QueryService', () => {
     expect((await fetch(`${app.urls.query}/api/traces/0000000000000000000000000000000${1}`)).status).toBe(404)
   })
 
+  it('streams Zipkin spans like the HTTP API shows them: kind tags, shared ids told apart unless raw', async () => {
+    const zipkin = [
+      { traceId: '5af7183fb1d4cf5f', id: '352bff9a74ca9ad2', name: 'get', kind: 'CLIENT', timestamp: START_US, duration: 100, localEndpoint: { serviceName: 'zk-web' }, remoteEndpoint: { serviceName: 'zk-api', port: 8080 } },
+      { traceId: '5af7183fb1d4cf5f', id: '352bff9a74ca9ad2', name: 'get', kind: 'SERVER', shared: true, timestamp: START_US + 10, duration: 80, localEndpoint: { serviceName: 'zk-api' } },
+    ]
+    const posted = await fetch(`${app.urls.zipkin}/api/v2/spans`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(zipkin) })
+    expect(posted.status).toBe(202)
+    const traceId = Buffer.from('00000000000000005af7183fb1d4cf5f', 'hex')
+    const spans = (await query.stream('GetTrace', { traceId })).flatMap((c) => c.spans as ProtoSpan[])
+    const client = spans.find((s) => s.process.serviceName === 'zk-web')!
+    const server = spans.find((s) => s.process.serviceName === 'zk-api')!
+    expect(client.tags.map((t) => [t.key, t.vType === 2 ? t.vInt64 : t.vStr])).toEqual([['span.kind', 'client'], ['peer.service', 'zk-api'], ['peer.port', '8080']])
+    expect(server.tags.map((t) => [t.key, t.vStr])).toEqual([['span.kind', 'server']])
+    expect(Buffer.from(server.spanId).toString('hex')).not.toBe('352bff9a74ca9ad2')
+    expect(server.references.map((r) => Buffer.from(r.spanId).toString('hex'))).toEqual(['352bff9a74ca9ad2'])
+
+    const raw = (await query.stream('GetTrace', { traceId, rawTraces: true })).flatMap((c) => c.spans as ProtoSpan[])
+    expect(raw.map((s) => Buffer.from(s.spanId).toString('hex'))).toEqual(['352bff9a74ca9ad2', '352bff9a74ca9ad2'])
+  })
+
   it('answers UNIMPLEMENTED for ArchiveTrace and INVALID_ARGUMENT for a bad span kind', async () => {
     await expect(query.unary('ArchiveTrace', { traceId: TRACE_ID })).rejects.toMatchObject({ code: status.UNIMPLEMENTED })
     await expect(query.unary('GetOperations', { service: 'grpc-orders', spanKind: 'sideways' })).rejects.toMatchObject({ code: status.INVALID_ARGUMENT })

@@ -1,6 +1,7 @@
-/** Model spans as Jaeger api_v2 protobuf objects (the shape proto/model.proto encodes). */
+/** Model spans as Jaeger api_v2 protobuf objects (the shape proto/model.proto encodes), with the same derived tags as the HTTP API. */
 import type { Process, Span, Tag } from '../../model/span.js'
 import type { ProtoObject } from '../../server/grpc-server.js'
+import { derivedTags } from '../jaeger/render.js'
 
 const VALUE_TYPES: Record<Tag['type'], number> = { string: 0, bool: 1, int64: 2, float64: 3, binary: 4 }
 
@@ -17,7 +18,8 @@ export function toProtoSpan(span: Span): ProtoObject {
     flags: span.flags,
     startTime: toProtoTime(span.startTimeUs),
     duration: toProtoTime(span.durationUs),
-    tags: span.tags.map(toProtoKeyValue),
+    // Zipkin's kind and remote endpoint as the tags the HTTP API shows too.
+    tags: [...span.tags, ...derivedTags(span)].map(toProtoKeyValue),
     logs: span.logs.map((log) => ({ timestamp: toProtoTime(log.timestampUs), fields: log.fields.map(toProtoKeyValue) })),
     process: toProtoProcess(span.process),
     warnings: span.warnings,
