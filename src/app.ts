@@ -21,10 +21,11 @@ import type { Storage } from './storage/storage.js'
 const MAX_BODY_BYTES = 10 * 1024 * 1024
 
 export interface App {
-  /** Bound addresses by listener name, e.g. zipkin → http://127.0.0.1:9411. */
-  readonly urls: Record<'zipkin' | 'query' | 'jaegerHttp', string>
-  /** Bound gRPC addresses (host:port) by listener name. */
-  readonly grpcAddresses: Record<'jaegerGrpc' | 'queryGrpc', string>
+  /**
+   * Bound addresses by listener name, e.g. zipkin → http://127.0.0.1:9411; the gRPC listeners
+   * as host:port, which is what gRPC clients take (jaegerGrpc → 127.0.0.1:14250).
+   */
+  readonly urls: Record<'zipkin' | 'query' | 'jaegerHttp' | 'jaegerGrpc' | 'queryGrpc', string>
   readonly storage: Storage
   readonly pipeline: Pipeline
   close(): Promise<void>
@@ -65,12 +66,10 @@ export async function startApp(config: Config): Promise<App> {
       zipkin: await listen(zipkin, config.zipkin, servers),
       query: await listen(query, config.query, servers),
       jaegerHttp: await listen(jaegerHttp, config.jaegerHttp, servers),
-    }
-    const grpcAddresses = {
       jaegerGrpc: await listenGrpcServer(jaegerGrpc, config.jaegerGrpc, grpcServers),
       queryGrpc: await listenGrpcServer(queryGrpc, config.queryGrpc, grpcServers),
     }
-    return { urls, grpcAddresses, storage, pipeline, close }
+    return { urls, storage, pipeline, close }
   } catch (error) {
     await close()
     throw error

@@ -20,8 +20,8 @@ async function main(): Promise<void> {
   process.stdout.write(
     `spanlite: storing spans in ${commandLine.config.storage.path}\n` +
       `spanlite: Zipkin API on ${app.urls.zipkin}, Jaeger query API on ${app.urls.query}\n` +
-      `spanlite: Jaeger collector on ${app.urls.jaegerHttp} (Thrift over HTTP) and ${app.grpcAddresses.jaegerGrpc} (gRPC), ` +
-      `Jaeger gRPC query API on ${app.grpcAddresses.queryGrpc}\n`,
+      `spanlite: Jaeger collector on ${app.urls.jaegerHttp} (Thrift over HTTP) and ${app.urls.jaegerGrpc} (gRPC), ` +
+      `Jaeger gRPC query API on ${app.urls.queryGrpc}\n`,
   )
   let stopping = false
   const stop = (signal: string) => {

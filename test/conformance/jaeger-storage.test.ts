@@ -84,8 +84,8 @@ describe('Jaeger storage conformance: search fixtures through gRPC PostSpans', (
 
   beforeAll(async () => {
     app = await startTestApp()
-    collector = new JaegerGrpcClient(app.grpcAddresses.jaegerGrpc, 'CollectorService')
-    query = new JaegerGrpcClient(app.grpcAddresses.queryGrpc, 'QueryService')
+    collector = new JaegerGrpcClient(app.urls.jaegerGrpc, 'CollectorService')
+    query = new JaegerGrpcClient(app.urls.queryGrpc, 'QueryService')
     for (const name of searchFixtures) await postFixture(collector, name)
   })
   afterAll(async () => {
@@ -139,10 +139,10 @@ describe('Jaeger storage conformance: example_trace alone in an empty store', ()
 
   beforeAll(async () => {
     app = await startTestApp()
-    const collector = new JaegerGrpcClient(app.grpcAddresses.jaegerGrpc, 'CollectorService')
+    const collector = new JaegerGrpcClient(app.urls.jaegerGrpc, 'CollectorService')
     await postFixture(collector, EXAMPLE)
     collector.close()
-    query = new JaegerGrpcClient(app.grpcAddresses.queryGrpc, 'QueryService')
+    query = new JaegerGrpcClient(app.urls.queryGrpc, 'QueryService')
   })
   afterAll(async () => {
     query?.close()

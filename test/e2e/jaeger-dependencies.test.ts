@@ -40,8 +40,8 @@ describe('service dependencies', () => {
 
   beforeAll(async () => {
     app = await startTestApp()
-    collector = new JaegerGrpcClient(app.grpcAddresses.jaegerGrpc, 'CollectorService')
-    query = new JaegerGrpcClient(app.grpcAddresses.queryGrpc, 'QueryService')
+    collector = new JaegerGrpcClient(app.urls.jaegerGrpc, 'CollectorService')
+    query = new JaegerGrpcClient(app.urls.queryGrpc, 'QueryService')
   })
   afterAll(async () => {
     collector?.close()

@@ -37,8 +37,8 @@ describe('Jaeger gRPC: PostSpans and QueryService', () => {
 
   beforeAll(async () => {
     app = await startTestApp()
-    collector = new JaegerGrpcClient(app.grpcAddresses.jaegerGrpc, 'CollectorService')
-    query = new JaegerGrpcClient(app.grpcAddresses.queryGrpc, 'QueryService')
+    collector = new JaegerGrpcClient(app.urls.jaegerGrpc, 'CollectorService')
+    query = new JaegerGrpcClient(app.urls.queryGrpc, 'QueryService')
   })
   afterAll(async () => {
     collector?.close()
@@ -163,7 +163,7 @@ describe('Jaeger gRPC: PostSpans and QueryService', () => {
 describe('Jaeger gRPC: a storage failure', () => {
   it('answers INTERNAL without the internal message', async () => {
     const app = await startTestApp({ overrides: { log: { level: 'silent' } } })
-    const collector = new JaegerGrpcClient(app.grpcAddresses.jaegerGrpc, 'CollectorService')
+    const collector = new JaegerGrpcClient(app.urls.jaegerGrpc, 'CollectorService')
     try {
       // The database closed under the running server: every write fails inside storage.
       await app.storage.close()
