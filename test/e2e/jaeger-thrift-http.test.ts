@@ -3,6 +3,7 @@
  * binary and compact protocols: typed values survive exactly, and bad requests get 400 text
  * without storing anything.
  */
+import { gzipSync } from 'node:zlib'
 import thrift, { type TProtocol } from 'thrift'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startTestApp, type TestApp } from '../helpers/test-app.js'
@@ -220,6 +221,17 @@ describe('POST /api/traces (jaeger.thrift over HTTP)', () => {
     // parentSpanId becomes the CHILD_OF reference.
     expect(child.references).toEqual([{ refType: 'CHILD_OF', traceID: traceId, spanID: 'fedcba9876543210' }])
     expect(Object.values(trace.processes)).toEqual([{ serviceName: 'thrift-svc', tags: [{ key: 'hostname', type: 'string', value: 'host-1' }] }])
+  })
+
+  it('accepts a gzip-encoded body', async () => {
+    const body = gzipSync(encodeBatch('binary', 'thrift-gzip', sampleSpans(0x4n)))
+    const response = await fetch(`${app.urls.jaegerHttp}/api/traces`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-thrift', 'content-encoding': 'gzip' },
+      body,
+    })
+    expect(response.status).toBe(202)
+    expect((await traceText('0123456789abcdef0000000000000004')).status).toBe(200)
   })
 
   it('answers 400 text for another content type, a truncated body or a missing required field, storing nothing', async () => {
