@@ -88,11 +88,16 @@ function readStruct(protocol: TProtocol, field: (id: number, type: number) => bo
 
 function readList<T>(protocol: TProtocol, elementType: number, path: string, read: (path: string) => T): T[] {
   const { etype, size } = protocol.readListBegin()
-  if (etype !== elementType && size > 0) throw new InvalidInputError(`${path}: expected a list of ${Type[elementType]}, got ${Type[etype] ?? etype}`)
+  if (etype !== elementType && size > 0) throw new InvalidInputError(`${path}: expected a list of ${typeName(elementType)}, got a list of ${typeName(etype)}`)
   const items: T[] = []
   for (let i = 0; i < size; i++) items.push(read(`${path}[${i}]`))
   protocol.readListEnd()
   return items
+}
+
+/** The wire type's name; the runtime enum has no reverse mapping. */
+function typeName(type: number): string {
+  return Object.entries(Type).find(([, value]) => value === type)?.[0] ?? `type ${type}`
 }
 
 function readI64(protocol: TProtocol): bigint {
