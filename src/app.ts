@@ -3,24 +3,33 @@
  * storage, the ingest pipeline, the query service and one HTTP server per port. Reads like
  * the port table.
  */
+import * as grpc from '@grpc/grpc-js'
 import type { FastifyInstance } from 'fastify'
 import { type Logger, pino } from 'pino'
 import { adminApi, type Health } from './admin/admin-api.js'
 import { Metrics } from './admin/metrics.js'
+import { queryGrpcService } from './api/grpc-query/query-grpc-service.js'
 import { jaegerApi } from './api/jaeger/jaeger-api.js'
 import type { Config } from './config/schema.js'
 import { Pipeline } from './pipeline/pipeline.js'
 import { QueryService } from './query/query-service.js'
+import { collectorService } from './receivers/jaeger/collector-service.js'
+import { thriftReceiver } from './receivers/jaeger/thrift-receiver.js'
 import { zipkinReceiver } from './receivers/zipkin/zipkin-receiver.js'
 import { Retention } from './retention/retention.js'
+import { closeGrpc, listenGrpc } from './server/grpc-server.js'
 import { createHttpServer } from './server/http-server.js'
+import { loadJaegerProto } from './server/jaeger-proto.js'
 import { SqliteStorage } from './storage/sqlite/sqlite-storage.js'
 import type { Storage } from './storage/storage.js'
 
-export type ListenerName = 'zipkin' | 'query' | 'admin'
+export type ListenerName = 'zipkin' | 'query' | 'admin' | 'jaegerHttp' | 'jaegerGrpc' | 'queryGrpc'
 
 export interface App {
-  /** Bound addresses by listener, e.g. zipkin → http://127.0.0.1:9411. */
+  /**
+   * Bound addresses by listener, e.g. zipkin → http://127.0.0.1:9411; the gRPC listeners as
+   * host:port, which is what gRPC clients take (jaegerGrpc → 127.0.0.1:14250).
+   */
   readonly urls: Record<ListenerName, string>
   readonly storage: Storage
   readonly pipeline: Pipeline
@@ -35,6 +44,7 @@ export async function startApp(config: Config): Promise<App> {
   const metrics = new Metrics()
   const health: Health = { ready: false, upSince: new Date() }
   const servers: FastifyInstance[] = []
+  const grpcServers: grpc.Server[] = []
   const server = (name: ListenerName, bodyLimitBytes?: number) =>
     createHttpServer({ name, logger, onResponse: (listener, status) => metrics.httpRequest(listener, status), ...(bodyLimitBytes ? { bodyLimitBytes } : {}) })
 
@@ -48,7 +58,7 @@ export async function startApp(config: Config): Promise<App> {
   const close = async () => {
     health.ready = false
     await retention?.stop()
-    await Promise.all(servers.map((s) => s.close()))
+    await Promise.all([...servers.map((s) => s.close()), ...grpcServers.map((s) => closeGrpc(s))])
     await pipeline?.close()
     await storage?.close()
   }
@@ -66,9 +76,22 @@ export async function startApp(config: Config): Promise<App> {
     const query = server('query')
     await query.register(jaegerApi, { queryService })
 
+    const jaegerHttp = server('jaegerHttp', config.ingest.maxBodyBytes)
+    await jaegerHttp.register(thriftReceiver, { sink: pipeline, maxBodyBytes: config.ingest.maxBodyBytes })
+
+    const jaegerProto = loadJaegerProto()
+    // Jaeger SDKs send batches of several MB; grpc-js would refuse more than 4 MB by default.
+    const jaegerGrpc = new grpc.Server({ 'grpc.max_receive_message_length': config.ingest.maxBodyBytes })
+    jaegerGrpc.addService(jaegerProto.collectorService, collectorService(jaegerProto, pipeline, logger.child({ listener: 'jaegerGrpc' })))
+    const queryGrpc = new grpc.Server()
+    queryGrpc.addService(jaegerProto.queryService, queryGrpcService(jaegerProto, queryService, logger.child({ listener: 'queryGrpc' })))
+
     const urls = {
       zipkin: await listen(zipkin, config.zipkin, servers),
       query: await listen(query, config.query, servers),
+      jaegerHttp: await listen(jaegerHttp, config.jaegerHttp, servers),
+      jaegerGrpc: await listenGrpcServer(jaegerGrpc, config.jaegerGrpc, grpcServers),
+      queryGrpc: await listenGrpcServer(queryGrpc, config.queryGrpc, grpcServers),
       admin: adminUrl,
     }
     retention.start()
@@ -87,4 +110,9 @@ async function listen(server: FastifyInstance, address: { host: string; port: nu
   if (bound === null || typeof bound === 'string') throw new Error('server bound to no TCP address')
   const host = bound.family === 'IPv6' ? `[${bound.address}]` : bound.address
   return `http://${host}:${bound.port}`
+}
+
+async function listenGrpcServer(server: grpc.Server, address: { host: string; port: number }, started: grpc.Server[]): Promise<string> {
+  started.push(server)
+  return listenGrpc(server, address)
 }

@@ -15,6 +15,9 @@ export const configSchema = z
     zipkin: listener(9411, 'Zipkin HTTP API (ingest and query)'),
     query: listener(16686, 'Jaeger query HTTP API'),
     admin: listener(14269, 'admin HTTP API (health, metrics)'),
+    jaegerGrpc: listener(14250, 'Jaeger gRPC collector (CollectorService/PostSpans)'),
+    jaegerHttp: listener(14268, 'Jaeger Thrift HTTP collector (POST /api/traces)'),
+    queryGrpc: listener(16685, 'Jaeger gRPC query API (QueryService)'),
     storage: z
       .object({
         path: z.string().min(1).default('./data/spanlite.db').describe('SQLite database file (created with its folder)'),

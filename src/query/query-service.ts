@@ -1,7 +1,7 @@
 import { NotFoundError } from '../errors.js'
 import { shortTraceId } from '../model/ids.js'
 import type { Span, TraceId } from '../model/span.js'
-import type { Operation, OperationQuery, SpanReader, TraceQuery } from '../storage/storage.js'
+import type { DependencyLink, DependencyQuery, Operation, OperationQuery, SpanReader, TraceQuery } from '../storage/storage.js'
 
 /** Reads traces for the query APIs; each API applies its own adjusters to what it gets. */
 export class QueryService {
@@ -27,5 +27,9 @@ export class QueryService {
 
   getOperations(query: OperationQuery): Promise<Operation[]> {
     return this.reader.getOperations(query)
+  }
+
+  getDependencies(query: DependencyQuery): Promise<DependencyLink[]> {
+    return this.reader.getDependencies(query)
   }
 }

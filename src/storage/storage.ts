@@ -42,6 +42,19 @@ export interface TraceQuery {
   limit: number
 }
 
+/** Calls from one service to another, counted over a time window. */
+export interface DependencyLink {
+  parent: string
+  child: string
+  callCount: number
+}
+
+/** Links of calls whose caller span started in (endTimeUs - lookbackUs, endTimeUs]. */
+export interface DependencyQuery {
+  endTimeUs: number
+  lookbackUs: number
+}
+
 export interface SpanReader {
   /** Every stored span of the trace, in storage order; empty when unknown. */
   getTrace(traceId: TraceId): Promise<Span[]>
@@ -49,6 +62,8 @@ export interface SpanReader {
   getOperations(query: OperationQuery): Promise<Operation[]>
   /** Ids of matching traces, newest first. */
   findTraceIds(query: TraceQuery): Promise<TraceId[]>
+  /** Service call counts, kept up to date as spans are written. */
+  getDependencies(query: DependencyQuery): Promise<DependencyLink[]>
 }
 
 /** Retention's view of a store. */

@@ -1,12 +1,11 @@
 /** What an operator relies on: health, metrics, configuration errors, clean shutdown, quiet logs. */
 import { spawnSync } from 'node:child_process'
-import { copyFileSync, mkdirSync, rmSync } from 'node:fs'
+import { rmSync } from 'node:fs'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { afterEach, describe, expect, it } from 'vitest'
-import { MIGRATIONS_DIR } from '../../src/storage/sqlite/migrate.js'
-import { SqliteStorage } from '../../src/storage/sqlite/sqlite-storage.js'
 import { jaegerGet } from '../helpers/jaeger-api.js'
+import { createVersion1Database } from '../helpers/old-database.js'
 import { startServerProcess } from '../helpers/server-process.js'
 import { getJson, startTestApp, tempDir, type TestApp } from '../helpers/test-app.js'
 import { postZipkinV2, zipkinSpan } from '../helpers/zipkin-spans.js'
@@ -71,11 +70,8 @@ describe('the server process', () => {
 
   it('reports 503 on the admin port until its database is open and migrated', async () => {
     // An old database that needs a migration, locked by another writer: start-up waits for it.
-    const dir = freshDir()
-    const dbPath = join(dir, 'locked.db')
-    mkdirSync(join(dir, 'v1'))
-    copyFileSync(join(MIGRATIONS_DIR, '001_initial.sql'), join(dir, 'v1', '001_initial.sql'))
-    await new SqliteStorage({ path: dbPath, migrationsDir: join(dir, 'v1') }).close()
+    const dbPath = join(freshDir(), 'locked.db')
+    createVersion1Database(dbPath, [])
     const locker = new Database(dbPath)
     locker.exec('BEGIN EXCLUSIVE')
     const adminPort = 20000 + Math.floor(Math.random() * 20000)

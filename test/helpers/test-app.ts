@@ -22,6 +22,9 @@ export function testConfig(dbPath: string, overrides: Partial<Config> = {}): Con
     zipkin: { host: '127.0.0.1', port: 0 },
     query: { host: '127.0.0.1', port: 0 },
     admin: { host: '127.0.0.1', port: 0 },
+    jaegerGrpc: { host: '127.0.0.1', port: 0 },
+    jaegerHttp: { host: '127.0.0.1', port: 0 },
+    queryGrpc: { host: '127.0.0.1', port: 0 },
     storage: { path: dbPath },
     log: { level: 'warn' },
   })

@@ -1,5 +1,5 @@
 /** The SQLite backend on real files: round trips, sealed tag segments, restarts and migrations. */
-import { copyFileSync, mkdirSync, rmSync } from 'node:fs'
+import { rmSync } from 'node:fs'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { afterEach, describe, expect, it } from 'vitest'
@@ -7,6 +7,7 @@ import type { Span } from '../../src/model/span.js'
 import { MIGRATIONS_DIR, readMigrations } from '../../src/storage/sqlite/migrate.js'
 import { SqliteStorage } from '../../src/storage/sqlite/sqlite-storage.js'
 import { modelSpan } from '../helpers/model-spans.js'
+import { createVersion1Database } from '../helpers/old-database.js'
 import { jaegerGet } from '../helpers/jaeger-api.js'
 import { startTestApp, tempDir } from '../helpers/test-app.js'
 
@@ -99,15 +100,9 @@ describe('SqliteStorage', () => {
   })
 
   it('upgrades a database made by an older schema in place', async () => {
-    const dir = freshDir()
-    const oldMigrations = join(dir, 'migrations-v1')
-    mkdirSync(oldMigrations)
-    copyFileSync(join(MIGRATIONS_DIR, '001_initial.sql'), join(oldMigrations, '001_initial.sql'))
-    const dbPath = join(dir, 'old.db')
-    const old = new SqliteStorage({ path: dbPath, migrationsDir: oldMigrations })
+    const dbPath = join(freshDir(), 'old.db')
     const span = modelSpan({ service: 'legacy' })
-    await old.writeSpans([span])
-    await old.close()
+    createVersion1Database(dbPath, [span])
 
     const app = await startTestApp({ dbPath })
     await app.close()

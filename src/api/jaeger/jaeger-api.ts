@@ -10,7 +10,7 @@ import { dedupeSpanIds } from '../../query/adjusters/span-id-dedupe.js'
 import type { QueryService } from '../../query/query-service.js'
 import { clientMessageOf, prepareErrorReply } from '../../server/http-errors.js'
 import { toJsonText } from '../json-text.js'
-import { parseFindTracesQuery, parseOperationsQuery, parseTraceId } from './params.js'
+import { parseDependenciesQuery, parseFindTracesQuery, parseOperationsQuery, parseTraceId } from './params.js'
 import { toJaegerTrace } from './render.js'
 
 export interface JaegerApiOptions {
@@ -63,6 +63,12 @@ export const jaegerApi: FastifyPluginAsync<JaegerApiOptions> = async (app, optio
   app.get('/api/operations', async (request, reply) => {
     const operations = await queryService.getOperations(parseOperationsQuery(request.query))
     const data = operations.map((o) => ({ name: o.name, spanKind: o.spanKind ?? '' }))
+    return send(reply, { data, total: data.length })
+  })
+
+  app.get('/api/dependencies', async (request, reply) => {
+    const links = await queryService.getDependencies(parseDependenciesQuery(request.query, nowUs()))
+    const data = links.map((link) => ({ parent: link.parent, child: link.child, callCount: link.callCount }))
     return send(reply, { data, total: data.length })
   })
 

@@ -3,10 +3,11 @@ import { z } from 'zod'
 import { InvalidInputError } from '../../errors.js'
 import { normalizeTraceId } from '../../model/ids.js'
 import type { SpanKind, TraceId } from '../../model/span.js'
-import type { OperationQuery, TagCondition, TraceQuery } from '../../storage/storage.js'
+import type { DependencyQuery, OperationQuery, TagCondition, TraceQuery } from '../../storage/storage.js'
 import { parseDurationUs } from '../duration.js'
 
-const DEFAULT_LIMIT = 100
+/** Traces a search returns when the client does not say. */
+export const DEFAULT_LIMIT = 100
 const DEFAULT_LOOKBACK_US = 3_600_000_000
 
 const repeated = z
@@ -77,7 +78,7 @@ export function parseFindTracesQuery(raw: unknown, nowUs: number): FindTracesReq
 }
 
 const operationsParams = z.object({ service: single('service'), spanKind: single('spanKind') })
-const SPAN_KINDS = new Set(['client', 'server', 'producer', 'consumer', 'internal'])
+export const SPAN_KINDS: ReadonlySet<string> = new Set(['client', 'server', 'producer', 'consumer', 'internal'])
 
 /** `GET /api/operations?service=&spanKind=`. */
 export function parseOperationsQuery(raw: unknown): OperationQuery {
@@ -91,6 +92,22 @@ export function parseOperationsQuery(raw: unknown): OperationQuery {
     query.spanKind = params.spanKind as SpanKind
   }
   return query
+}
+
+const dependenciesParams = z.object({ endTs: single('endTs'), lookback: single('lookback') })
+const DEFAULT_DEPENDENCY_LOOKBACK_MS = 24 * 3_600_000
+
+/** `GET /api/dependencies?endTs=&lookback=`, both in milliseconds; endTs defaults to now, lookback to a day. */
+export function parseDependenciesQuery(raw: unknown, nowUs: number): DependencyQuery {
+  const params = parseWith(dependenciesParams, raw)
+  const milliseconds = (name: string, text: string) => {
+    if (!/^\d+$/.test(text)) throw new InvalidInputError(`parameter '${name}' must be milliseconds (a non-negative integer), got '${text}'`)
+    return Number(text) * 1000
+  }
+  return {
+    endTimeUs: params.endTs === undefined ? nowUs : milliseconds('endTs', params.endTs),
+    lookbackUs: params.lookback === undefined ? DEFAULT_DEPENDENCY_LOOKBACK_MS * 1000 : milliseconds('lookback', params.lookback),
+  }
 }
 
 export function parseTraceId(text: string): TraceId {

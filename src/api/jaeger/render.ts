@@ -63,7 +63,7 @@ function toJaegerSpan(span: Span, processID: string): JaegerSpan {
     })),
     startTime: span.startTimeUs,
     duration: span.durationUs,
-    tags: [...span.tags.map(toKeyValue), ...derivedTags(span)],
+    tags: [...span.tags, ...derivedTags(span)].map(toKeyValue),
     logs: span.logs.map((log) => ({ timestamp: log.timestampUs, fields: log.fields.map(toKeyValue) })),
     processID,
     warnings: span.warnings.length > 0 ? span.warnings : null,
@@ -76,8 +76,8 @@ function toJaegerSpan(span: Span, processID: string): JaegerSpan {
  * What Zipkin keeps outside tags, shown as the tags Jaeger's Zipkin conversion gives:
  * `span.kind`, `peer.*` for the remote endpoint, `shared` for a shared server span.
  */
-function derivedTags(span: Span): JaegerKeyValue[] {
-  const tags: JaegerKeyValue[] = []
+export function derivedTags(span: Span): Tag[] {
+  const tags: Tag[] = []
   const has = (key: string) => span.tags.some((t) => t.key === key)
   if (span.kind && !has('span.kind')) tags.push({ key: 'span.kind', type: 'string', value: span.kind })
   const remote: Endpoint | undefined = span.remoteEndpoint

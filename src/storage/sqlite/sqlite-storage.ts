@@ -4,7 +4,8 @@ import { deflateRawSync, inflateRawSync } from 'node:zlib'
 import Database from 'better-sqlite3'
 import type { Span, SpanKind, TraceId } from '../../model/span.js'
 import { tagValueString } from '../../model/tag-string.js'
-import type { Operation, OperationQuery, Storage, TraceQuery } from '../storage.js'
+import type { DependencyLink, DependencyQuery, Operation, OperationQuery, Storage, TraceQuery } from '../storage.js'
+import { DependencyLinks, type StoredSpanService } from './dependency-links.js'
 import { MIGRATIONS_DIR, migrate, readMigrations } from './migrate.js'
 import { decodeSpan, encodeSpan } from './span-codec.js'
 import * as sql from './statements.js'
@@ -17,7 +18,6 @@ export interface SqliteStorageOptions {
   segmentPostings?: number
   /** Most spans per compressed block. */
   blockMaxSpans?: number
-  migrationsDir?: string
 }
 
 const DEFAULT_SEGMENT_POSTINGS = 200_000
@@ -62,6 +62,7 @@ export class SqliteStorage implements Storage {
   private readonly operationIds = new Map<string, number>()
   private readonly searchStatements = new Map<string, Database.Statement>()
   private readonly stmt
+  private readonly dependencies: DependencyLinks
   private nextBlockId: number
   private openPostings: number
 
@@ -77,7 +78,7 @@ export class SqliteStorage implements Storage {
     this.db.pragma('synchronous = FULL')
     this.db.pragma('cache_size = -65536')
     try {
-      migrate(this.db, readMigrations(options.migrationsDir ?? MIGRATIONS_DIR))
+      migrate(this.db, readMigrations(MIGRATIONS_DIR))
     } catch (error) {
       this.db.close()
       throw error
@@ -111,6 +112,7 @@ export class SqliteStorage implements Storage {
       deleteSegmentPostings: prepare(sql.DELETE_SEGMENT_POSTINGS),
       deleteSegment: prepare(sql.DELETE_SEGMENT),
     }
+    this.dependencies = new DependencyLinks(this.db)
     this.nextBlockId = (prepare(sql.SELECT_MAX_BLOCK_ID).get() as { id: number }).id + 1
     this.openPostings = (prepare(sql.COUNT_OPEN_POSTINGS).get() as { n: number }).n
   }
@@ -123,6 +125,7 @@ export class SqliteStorage implements Storage {
     this.db.transaction(() => {
       let lines: string[] = []
       const postings: number[] = []
+      const stored: StoredSpanService[] = []
       for (const span of spans) {
         const line = encodeSpan(span)
         const serviceId = this.serviceId(span.process.serviceName)
@@ -138,11 +141,13 @@ export class SqliteStorage implements Storage {
         )
         if (inserted.changes === 0) continue // the same span was stored before: a retry
         lines.push(line)
+        stored.push({ span, serviceId })
         for (const tagHash of tagHashes(span)) postings.push(serviceId, tagHash, Number(inserted.lastInsertRowid))
         if (lines.length === this.blockMaxSpans) lines = this.flushBlock(lines)
       }
       if (lines.length > 0) this.flushBlock(lines)
       this.insertOpenPostings(postings)
+      this.dependencies.record(stored)
       if (this.openPostings >= this.segmentPostings) this.sealOpenPostings()
     })()
   }
@@ -265,6 +270,10 @@ export class SqliteStorage implements Storage {
     return newest.traceIds()
   }
 
+  async getDependencies(query: DependencyQuery): Promise<DependencyLink[]> {
+    return this.dependencies.query(query)
+  }
+
   private search(text: string): Database.Statement {
     let statement = this.searchStatements.get(text)
     if (!statement) {
@@ -280,11 +289,13 @@ export class SqliteStorage implements Storage {
 
   private readonly purgeTransaction = (beforeUs: number, maxSpans: number): number =>
     this.db.transaction(() => {
-      const rows = this.stmt.selectOldestSpans.all(beforeUs, maxSpans) as { id: number; block_id: number }[]
+      const rows = this.stmt.selectOldestSpans.all(beforeUs, maxSpans) as { id: number; block_id: number; trace_id: Buffer }[]
       const blocks = new Set<number>()
+      const traces = new Map<string, Buffer>()
       for (const row of rows) {
         this.stmt.deleteSpan.run(row.id)
         blocks.add(row.block_id)
+        traces.set(row.trace_id.toString('hex'), row.trace_id)
       }
       for (const block of blocks) this.stmt.deleteEmptyBlock.run({ block })
       const oldestStart = (this.stmt.selectOldestStart.get() as number | null) ?? Number.MAX_SAFE_INTEGER
@@ -292,6 +303,7 @@ export class SqliteStorage implements Storage {
         this.stmt.deleteSegmentPostings.run(segment)
         this.stmt.deleteSegment.run(segment)
       }
+      this.dependencies.purge(traces.values(), oldestStart)
       return rows.length
     })()
 

@@ -34,7 +34,7 @@ export const SEAL_OPEN_POSTINGS = `INSERT INTO tag_postings (segment_id, service
 export const CLEAR_OPEN_POSTINGS = 'DELETE FROM tag_postings_open'
 export const SELECT_SEGMENTS = 'SELECT id, min_start_us, max_start_us FROM tag_segments ORDER BY id DESC'
 
-export const SELECT_OLDEST_SPANS = 'SELECT id, block_id FROM spans WHERE start_us < ? ORDER BY start_us LIMIT ?'
+export const SELECT_OLDEST_SPANS = 'SELECT id, block_id, trace_id FROM spans WHERE start_us < ? ORDER BY start_us LIMIT ?'
 export const DELETE_SPAN = 'DELETE FROM spans WHERE id = ?'
 export const DELETE_EMPTY_BLOCK = 'DELETE FROM span_blocks WHERE id = @block AND NOT EXISTS (SELECT 1 FROM spans WHERE block_id = @block)'
 export const SELECT_OLDEST_START = 'SELECT min(start_us) FROM spans'
@@ -84,3 +84,26 @@ export function searchTaggedSpansSql(shape: SpanFilterShape, tagCount: number, s
   const intersection = Array.from({ length: tagCount }, (_, i) => postings(i)).join(' INTERSECT ')
   return `SELECT s.trace_id, s.start_us FROM spans s WHERE s.id IN (${intersection}) AND ${spanFilters(shape, true)}`
 }
+
+export const INSERT_DEPENDENCY_SPAN = `INSERT INTO dependency_spans (trace_id, span_id, client_half, service_id)
+  VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING`
+/** The service of a stored span; the server (or only) half first. */
+export const SELECT_DEPENDENCY_PARENT = `SELECT service_id, client_half FROM dependency_spans
+  WHERE trace_id = ? AND span_id = ? ORDER BY client_half LIMIT 1`
+export const SELECT_DEPENDENCY_CLIENT = `SELECT service_id FROM dependency_spans
+  WHERE trace_id = ? AND span_id = ? AND client_half = 1`
+export const INSERT_DEPENDENCY_WAITING = `INSERT INTO dependency_waiting
+  (trace_id, parent_span_id, wants_client, child_service_id, child_start_us) VALUES (?, ?, ?, ?, ?)`
+export const SELECT_DEPENDENCY_WAITING = `SELECT rowid, wants_client, child_service_id, child_start_us FROM dependency_waiting
+  WHERE trace_id = ? AND parent_span_id = ?`
+export const DELETE_DEPENDENCY_WAITING = 'DELETE FROM dependency_waiting WHERE rowid = ?'
+export const ADD_DEPENDENCY_LINK = `INSERT INTO dependency_links (bucket_us, parent_id, child_id, call_count) VALUES (?, ?, ?, 1)
+  ON CONFLICT (bucket_us, parent_id, child_id) DO UPDATE SET call_count = call_count + 1`
+export const SELECT_DEPENDENCY_LINKS = `SELECT p.name AS parent, c.name AS child, sum(l.call_count) AS call_count
+  FROM dependency_links l JOIN services p ON p.id = l.parent_id JOIN services c ON c.id = l.child_id
+  WHERE l.bucket_us > ? AND l.bucket_us <= ?
+  GROUP BY l.parent_id, l.child_id ORDER BY p.name, c.name`
+/** For retention: what the dependency tables keep of a trace, and links older than a time. */
+export const DELETE_DEPENDENCY_SPANS_OF_TRACE = 'DELETE FROM dependency_spans WHERE trace_id = ?'
+export const DELETE_DEPENDENCY_WAITING_OF_TRACE = 'DELETE FROM dependency_waiting WHERE trace_id = ?'
+export const DELETE_DEPENDENCY_LINKS_BEFORE = 'DELETE FROM dependency_links WHERE bucket_us < ?'

@@ -1,0 +1,101 @@
+/** Converts a decoded Jaeger api_v2 protobuf batch into model spans, validating as it goes. */
+import { InvalidInputError } from '../../errors.js'
+import { normalizeSpanId, normalizeTraceId } from '../../model/ids.js'
+import type { Log, Process, Reference, Span, SpanId, Tag, TraceId } from '../../model/span.js'
+import type {
+  JaegerProtoBatch,
+  JaegerProtoKeyValue,
+  JaegerProtoProcess,
+  JaegerProtoSpan,
+  JaegerProtoTimestamp,
+} from '../../server/jaeger-proto.js'
+import { spanKindOf } from './span-kind-tag.js'
+
+/** A span without a process of its own takes the batch's (as Jaeger's collector does). */
+export function jaegerProtoToModel(batch: JaegerProtoBatch): Span[] {
+  const batchProcess = batch.process ? convertProcess(batch.process, 'batch.process') : undefined
+  return batch.spans.map((span, i) => convertSpan(span, batchProcess, `batch.spans[${i}]`))
+}
+
+function convertSpan(proto: JaegerProtoSpan, batchProcess: Process | undefined, path: string): Span {
+  const traceId = traceIdOf(proto.traceId, `${path}.traceId`)
+  const tags = proto.tags.map((kv, i) => convertKeyValue(kv, `${path}.tags[${i}]`))
+  const process = proto.process ? convertProcess(proto.process, `${path}.process`) : batchProcess
+  if (!process) throw new InvalidInputError(`${path}.process is missing and the batch has no process; set one of them`)
+  if (proto.flags < 0 || proto.flags > 0xffffffff) throw new InvalidInputError(`${path}.flags: expected an unsigned 32-bit integer, got ${proto.flags}`)
+  const span: Span = {
+    traceId,
+    spanId: spanIdOf(proto.spanId, `${path}.spanId`),
+    references: proto.references.map(
+      (ref, i): Reference => ({
+        type: ref.refType === 1 ? 'follows_from' : 'child_of',
+        traceId: traceIdOf(ref.traceId, `${path}.references[${i}].traceId`),
+        spanId: spanIdOf(ref.spanId, `${path}.references[${i}].spanId`),
+      }),
+    ),
+    operationName: proto.operationName,
+    shared: false,
+    startTimeUs: proto.startTime ? timestampUs(proto.startTime, `${path}.startTime`) : 0,
+    durationUs: proto.duration ? timestampUs(proto.duration, `${path}.duration`) : 0,
+    flags: proto.flags,
+    tags,
+    logs: proto.logs.map(
+      (log, i): Log => ({
+        timestampUs: log.timestamp ? timestampUs(log.timestamp, `${path}.logs[${i}].timestamp`) : 0,
+        fields: log.fields.map((kv, j) => convertKeyValue(kv, `${path}.logs[${i}].fields[${j}]`)),
+      }),
+    ),
+    process,
+    warnings: [...proto.warnings],
+  }
+  const kind = spanKindOf(tags)
+  if (kind) span.kind = kind
+  return span
+}
+
+function convertProcess(proto: JaegerProtoProcess, path: string): Process {
+  return { serviceName: proto.serviceName, tags: proto.tags.map((kv, i) => convertKeyValue(kv, `${path}.tags[${i}]`)) }
+}
+
+function convertKeyValue(kv: JaegerProtoKeyValue, path: string): Tag {
+  switch (kv.vType) {
+    case 0:
+      return { key: kv.key, type: 'string', value: kv.vStr }
+    case 1:
+      return { key: kv.key, type: 'bool', value: kv.vBool }
+    case 2:
+      return { key: kv.key, type: 'int64', value: BigInt(kv.vInt64) }
+    case 3:
+      return { key: kv.key, type: 'float64', value: kv.vFloat64 }
+    case 4:
+      return { key: kv.key, type: 'binary', value: new Uint8Array(kv.vBinary) }
+    default:
+      throw new InvalidInputError(`${path}.vType: expected STRING, BOOL, INT64, FLOAT64 or BINARY (0-4), got ${kv.vType}`)
+  }
+}
+
+/** 16 bytes, big-endian (high half first), as Jaeger's TraceID marshals. */
+function traceIdOf(bytes: Buffer, path: string): TraceId {
+  const id = bytes.length === 16 ? normalizeTraceId(bytes.toString('hex')) : undefined
+  if (!id) throw new InvalidInputError(`${path}: expected 16 bytes, not all zero, got ${describeBytes(bytes)}`)
+  return id
+}
+
+function spanIdOf(bytes: Buffer, path: string): SpanId {
+  const id = bytes.length === 8 ? normalizeSpanId(bytes.toString('hex')) : undefined
+  if (!id) throw new InvalidInputError(`${path}: expected 8 bytes, not all zero, got ${describeBytes(bytes)}`)
+  return id
+}
+
+function describeBytes(bytes: Buffer): string {
+  return bytes.length === 0 ? 'none' : `${bytes.length} bytes (${bytes.subarray(0, 16).toString('hex')})`
+}
+
+/** A Timestamp or Duration in whole microseconds; sub-microsecond digits are dropped, as Jaeger's UI model does. */
+export function timestampUs(value: JaegerProtoTimestamp, path: string): number {
+  const us = BigInt(value.seconds) * 1_000_000n + BigInt(Math.trunc(value.nanos / 1000))
+  if (us < 0n || us > BigInt(Number.MAX_SAFE_INTEGER) || value.nanos < 0 || value.nanos > 999_999_999) {
+    throw new InvalidInputError(`${path}: expected a non-negative time in range, got ${value.seconds}s ${value.nanos}ns`)
+  }
+  return Number(us)
+}

@@ -1,0 +1,132 @@
+/**
+ * Keeps the service dependency graph current as spans are written (no batch job): each new
+ * span is linked to its parent's service if that is stored, else it waits for the parent,
+ * and each new span takes the children that were waiting for it. A Zipkin server span that
+ * shares its id with the client span is linked to that client span, so the RPC counts once.
+ * Runs inside the storage's write transaction.
+ */
+import type Database from 'better-sqlite3'
+import { parentSpanId, type Span } from '../../model/span.js'
+import type { DependencyLink, DependencyQuery } from '../storage.js'
+import * as sql from './statements.js'
+
+/** Links are counted per minute of the called span's start. */
+export const DEPENDENCY_BUCKET_US = 60_000_000
+
+interface WaitingRow {
+  rowid: number
+  wants_client: number
+  child_service_id: number
+  child_start_us: number
+}
+
+/** Services of the batch's spans by trace and span id: the server (or only) half and the client half. */
+type BatchIndex = Map<string, { other?: number; client?: number }>
+
+/** A new span and the service the storage filed it under. */
+export interface StoredSpanService {
+  span: Span
+  serviceId: number
+}
+
+export class DependencyLinks {
+  private readonly stmt
+
+  constructor(db: Database.Database) {
+    this.stmt = {
+      insertSpan: db.prepare(sql.INSERT_DEPENDENCY_SPAN),
+      selectParent: db.prepare(sql.SELECT_DEPENDENCY_PARENT),
+      selectClient: db.prepare(sql.SELECT_DEPENDENCY_CLIENT).pluck(),
+      insertWaiting: db.prepare(sql.INSERT_DEPENDENCY_WAITING),
+      selectWaiting: db.prepare(sql.SELECT_DEPENDENCY_WAITING),
+      deleteWaiting: db.prepare(sql.DELETE_DEPENDENCY_WAITING),
+      addLink: db.prepare(sql.ADD_DEPENDENCY_LINK),
+      selectLinks: db.prepare(sql.SELECT_DEPENDENCY_LINKS),
+      deleteSpansOfTrace: db.prepare(sql.DELETE_DEPENDENCY_SPANS_OF_TRACE),
+      deleteWaitingOfTrace: db.prepare(sql.DELETE_DEPENDENCY_WAITING_OF_TRACE),
+      deleteLinksBefore: db.prepare(sql.DELETE_DEPENDENCY_LINKS_BEFORE),
+    }
+  }
+
+  /** Records newly stored spans; call within the transaction that stores them. */
+  record(spans: readonly StoredSpanService[]): void {
+    // Every span is filed first, so parents later in the same batch are found; most parents
+    // are in the same batch (group commit), so they are looked up in memory before SQLite.
+    const batch: BatchIndex = new Map()
+    for (const { span, serviceId } of spans) {
+      const isClient = span.kind === 'client'
+      this.stmt.insertSpan.run(traceKey(span), spanKey(span.spanId), isClient ? 1 : 0, serviceId)
+      const key = `${span.traceId}${span.spanId}`
+      const entry = batch.get(key) ?? {}
+      if (isClient) entry.client ??= serviceId
+      else entry.other ??= serviceId
+      batch.set(key, entry)
+    }
+    for (const { span, serviceId } of spans) {
+      this.linkToParent(span, serviceId, batch)
+      this.takeWaitingChildren(span, serviceId)
+    }
+  }
+
+  private linkToParent(span: Span, serviceId: number, batch: BatchIndex): void {
+    const trace = traceKey(span)
+    if (span.kind === 'server' && span.shared) {
+      const id = spanKey(span.spanId)
+      const clientServiceId = batch.get(`${span.traceId}${span.spanId}`)?.client ?? (this.stmt.selectClient.get(trace, id) as number | undefined)
+      if (clientServiceId === undefined) this.stmt.insertWaiting.run(trace, id, 1, serviceId, span.startTimeUs)
+      else this.link(clientServiceId, serviceId, span.startTimeUs)
+      return
+    }
+    const parentId = parentSpanId(span)
+    if (parentId === undefined) return
+    const inBatch = batch.get(`${span.traceId}${parentId}`)
+    const parentServiceId =
+      inBatch?.other ?? inBatch?.client ?? (this.stmt.selectParent.get(trace, spanKey(parentId)) as { service_id: number } | undefined)?.service_id
+    if (parentServiceId === undefined) this.stmt.insertWaiting.run(trace, spanKey(parentId), 0, serviceId, span.startTimeUs)
+    else this.link(parentServiceId, serviceId, span.startTimeUs)
+  }
+
+  private takeWaitingChildren(span: Span, serviceId: number): void {
+    const isClient = span.kind === 'client'
+    for (const row of this.stmt.selectWaiting.all(traceKey(span), spanKey(span.spanId)) as WaitingRow[]) {
+      if (row.wants_client === 1 && !isClient) continue
+      this.stmt.deleteWaiting.run(row.rowid)
+      this.link(serviceId, row.child_service_id, row.child_start_us)
+    }
+  }
+
+  /** Calls within one service are not dependencies. */
+  private link(parentServiceId: number, childServiceId: number, startUs: number): void {
+    if (parentServiceId === childServiceId) return
+    const bucketUs = Math.floor(startUs / DEPENDENCY_BUCKET_US) * DEPENDENCY_BUCKET_US
+    this.stmt.addLink.run(bucketUs, parentServiceId, childServiceId)
+  }
+
+  /**
+   * For retention, within its transaction: forgets the spans of traces whose spans are being
+   * deleted, and the counts of minutes that ended before `oldestStartUs` (the oldest span kept).
+   */
+  purge(traceIds: Iterable<Buffer>, oldestStartUs: number): void {
+    for (const traceId of traceIds) {
+      this.stmt.deleteSpansOfTrace.run(traceId)
+      this.stmt.deleteWaitingOfTrace.run(traceId)
+    }
+    this.stmt.deleteLinksBefore.run(Math.floor(oldestStartUs / DEPENDENCY_BUCKET_US) * DEPENDENCY_BUCKET_US)
+  }
+
+  query(query: DependencyQuery): DependencyLink[] {
+    // Buckets that overlap the window: those starting after (start - one bucket) up to the end.
+    const fromUs = query.endTimeUs - query.lookbackUs - DEPENDENCY_BUCKET_US
+    const rows = this.stmt.selectLinks.all(fromUs, query.endTimeUs) as { parent: string; child: string; call_count: number }[]
+    return rows.map((row) => ({ parent: row.parent, child: row.child, callCount: row.call_count }))
+  }
+}
+
+function traceKey(span: Span): Buffer {
+  return Buffer.from(span.traceId, 'hex')
+}
+
+/** The 64-bit span id as SQLite's signed integer. */
+function spanKey(spanId: string): bigint {
+  return BigInt.asIntN(64, BigInt(`0x${spanId}`))
+}
