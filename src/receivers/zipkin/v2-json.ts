@@ -60,7 +60,7 @@ function hasV1Annotations(json: JsonObject): boolean {
   return Array.isArray(json.annotations) && json.annotations.some((a) => typeof a === 'object' && a !== null && 'endpoint' in a)
 }
 
-function requiredString(json: JsonObject, key: string, path: string): string {
+export function requiredString(json: JsonObject, key: string, path: string): string {
   const value = optionalString(json, key, path)
   if (value === undefined) throw new InvalidInputError(`${path}.${key} is missing`)
   return value

@@ -1,9 +1,17 @@
-/** Zipkin span ingest on the Zipkin port: `POST /api/v2/spans` (JSON v2). */
-import type { FastifyPluginAsync } from 'fastify'
+/**
+ * Zipkin span ingest on the Zipkin port: `POST /api/v1/spans` (JSON v1, Thrift) and
+ * `POST /api/v2/spans` (JSON v2, proto3).
+ */
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify'
+import type { Span } from '../../model/span.js'
 import { textErrorHandler } from '../../server/http-errors.js'
-import { registerRawBody } from '../raw-body.js'
+import { mediaType, registerRawBody } from '../raw-body.js'
 import type { SpanSink } from '../span-sink.js'
+import { decodeZipkinV1Json } from './v1-json.js'
+import { decodeZipkinV1Thrift } from './v1-thrift.js'
+import { zipkinV1ToModel } from './v1-to-model.js'
 import { decodeZipkinV2Json } from './v2-json.js'
+import { decodeZipkinV2Proto } from './v2-proto.js'
 import { zipkinV2ToModel } from './v2-to-model.js'
 
 export interface ZipkinReceiverOptions {
@@ -11,14 +19,28 @@ export interface ZipkinReceiverOptions {
   maxBodyBytes: number
 }
 
+const THRIFT_TYPES = new Set(['application/x-thrift', 'application/vnd.apache.thrift.binary'])
+const PROTO_TYPES = new Set(['application/x-protobuf', 'application/protobuf'])
+
+const bodyOf = (request: FastifyRequest): Buffer => (request.body as Buffer | undefined) ?? Buffer.alloc(0)
+
 export const zipkinReceiver: FastifyPluginAsync<ZipkinReceiverOptions> = async (app, { sink, maxBodyBytes }) => {
   registerRawBody(app, maxBodyBytes)
   app.setErrorHandler(textErrorHandler)
 
   // Like Zipkin's server, a body without a recognised content type is read as JSON.
+  app.post('/api/v1/spans', async (request, reply) => {
+    const type = mediaType(request)
+    const thrift = THRIFT_TYPES.has(type)
+    const spans: Span[] = zipkinV1ToModel(thrift ? decodeZipkinV1Thrift(bodyOf(request)) : decodeZipkinV1Json(bodyOf(request)))
+    await sink.accept(spans, { transport: 'http', format: thrift ? 'zipkin-v1-thrift' : 'zipkin-v1-json' })
+    return reply.code(202).send()
+  })
+
   app.post('/api/v2/spans', async (request, reply) => {
-    const spans = zipkinV2ToModel(decodeZipkinV2Json((request.body as Buffer | undefined) ?? Buffer.alloc(0)))
-    await sink.accept(spans, { transport: 'http', format: 'zipkin-v2-json' })
+    const proto = PROTO_TYPES.has(mediaType(request))
+    const spans = zipkinV2ToModel(proto ? decodeZipkinV2Proto(bodyOf(request)) : decodeZipkinV2Json(bodyOf(request)))
+    await sink.accept(spans, { transport: 'http', format: proto ? 'zipkin-v2-proto3' : 'zipkin-v2-json' })
     return reply.code(202).send()
   })
 }
