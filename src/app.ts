@@ -4,6 +4,7 @@
  */
 import type { FastifyInstance } from 'fastify'
 import { jaegerApi } from './api/jaeger/jaeger-api.js'
+import { zipkinApi } from './api/zipkin/zipkin-api.js'
 import type { Config } from './config/schema.js'
 import { Pipeline } from './pipeline/pipeline.js'
 import { QueryService } from './query/query-service.js'
@@ -23,12 +24,13 @@ export interface App {
 }
 
 export async function startApp(config: Config): Promise<App> {
-  const storage = new SqliteStorage({ path: config.storage.path })
+  const storage = new SqliteStorage({ path: config.storage.path, autocompleteKeys: config.autocomplete.keys })
   const pipeline = new Pipeline(config.pipeline, storage)
   const queryService = new QueryService(storage)
 
   const zipkin = createHttpServer('zipkin', config.log)
   await zipkin.register(zipkinReceiver, { sink: pipeline, maxBodyBytes: MAX_BODY_BYTES })
+  await zipkin.register(zipkinApi, { queryService, autocompleteKeys: config.autocomplete.keys })
 
   const query = createHttpServer('query', config.log)
   await query.register(jaegerApi, { queryService })

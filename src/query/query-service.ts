@@ -2,6 +2,13 @@ import { NotFoundError } from '../errors.js'
 import { shortTraceId } from '../model/ids.js'
 import type { Span, TraceId } from '../model/span.js'
 import type { Operation, OperationQuery, SpanReader, TraceQuery } from '../storage/storage.js'
+import { type DependencyLink, DependencyLinker } from './dependency-links.js'
+
+/**
+ * Most traces a dependency request reads. Links are computed from the traces of the window at
+ * request time, so the cost grows with the window; past this many traces the newest are used.
+ */
+export const DEPENDENCY_TRACES_MAX = 100_000
 
 /** Reads traces for the query APIs; each API applies its own adjusters to what it gets. */
 export class QueryService {
@@ -27,5 +34,21 @@ export class QueryService {
 
   getOperations(query: OperationQuery): Promise<Operation[]> {
     return this.reader.getOperations(query)
+  }
+
+  getRemoteServices(serviceName: string): Promise<string[]> {
+    return this.reader.getRemoteServices(serviceName)
+  }
+
+  getTagValues(key: string): Promise<string[]> {
+    return this.reader.getTagValues(key)
+  }
+
+  /** Links between services in the traces with a span starting in the window. */
+  async getDependencies(startTimeMinUs: number, startTimeMaxUs: number): Promise<DependencyLink[]> {
+    const ids = await this.reader.findTraceIds({ tags: [], startTimeMinUs, startTimeMaxUs, limit: DEPENDENCY_TRACES_MAX })
+    const linker = new DependencyLinker()
+    for (const id of ids) linker.putTrace(await this.reader.getTrace(id))
+    return linker.links()
   }
 }

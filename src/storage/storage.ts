@@ -38,6 +38,13 @@ export interface TraceQuery {
   startTimeMaxUs?: number
   durationMinUs?: number
   durationMaxUs?: number
+  /** The span's remote endpoint has this service name. */
+  remoteServiceName?: string
+  /**
+   * For each entry, the span has a tag with this key or an annotation (a log whose `event`
+   * field, see ANNOTATION_FIELD) with this value: Zipkin's bare `annotationQuery` terms.
+   */
+  tagKeysOrAnnotations?: string[]
   /** Most traces to return; the newest (by matching span start) first. */
   limit: number
 }
@@ -49,6 +56,10 @@ export interface SpanReader {
   getOperations(query: OperationQuery): Promise<Operation[]>
   /** Ids of matching traces, newest first. */
   findTraceIds(query: TraceQuery): Promise<TraceId[]>
+  /** Remote endpoint service names that spans of this service called, sorted. */
+  getRemoteServices(serviceName: string): Promise<string[]>
+  /** Values seen for a tag key the store was told to remember (autocomplete), sorted. */
+  getTagValues(key: string): Promise<string[]>
 }
 
 export interface Storage extends SpanWriter, SpanReader {

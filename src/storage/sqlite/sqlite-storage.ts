@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
 import { deflateRawSync, inflateRawSync } from 'node:zlib'
 import Database from 'better-sqlite3'
-import type { Span, SpanKind, TraceId } from '../../model/span.js'
+import { ANNOTATION_FIELD, type Span, type SpanKind, type TraceId } from '../../model/span.js'
 import { tagValueString } from '../../model/tag-string.js'
 import type { Operation, OperationQuery, Storage, TraceQuery } from '../storage.js'
 import { MIGRATIONS_DIR, migrate, readMigrations } from './migrate.js'
@@ -18,10 +18,13 @@ export interface SqliteStorageOptions {
   /** Most spans per compressed block. */
   blockMaxSpans?: number
   migrationsDir?: string
+  /** Tag keys whose values are remembered for autocompletion (Zipkin's AUTOCOMPLETE_KEYS). */
+  autocompleteKeys?: readonly string[]
 }
 
 const DEFAULT_SEGMENT_POSTINGS = 200_000
 const DEFAULT_BLOCK_MAX_SPANS = 256
+const KNOWN_NAMES_MAX = 100_000
 
 interface SegmentRow {
   id: number
@@ -41,6 +44,10 @@ export class SqliteStorage implements Storage {
   private readonly serviceIds = new Map<string, number>()
   private readonly operationIds = new Map<string, number>()
   private readonly searchStatements = new Map<string, Database.Statement>()
+  private readonly autocompleteKeys: ReadonlySet<string>
+  /** `serviceId\0name` pairs and `key\0value` pairs already stored, so repeats cost no statement. */
+  private readonly knownRemoteServices = new Set<string>()
+  private readonly knownTagValues = new Set<string>()
   private readonly stmt
   private nextBlockId: number
   private openPostings: number
@@ -49,6 +56,7 @@ export class SqliteStorage implements Storage {
     mkdirSync(dirname(options.path), { recursive: true })
     this.segmentPostings = options.segmentPostings ?? DEFAULT_SEGMENT_POSTINGS
     this.blockMaxSpans = options.blockMaxSpans ?? DEFAULT_BLOCK_MAX_SPANS
+    this.autocompleteKeys = new Set(options.autocompleteKeys ?? [])
     this.db = new Database(options.path)
     this.db.pragma('journal_mode = WAL')
     // FULL: a commit is on disk before the writer resolves, so an acknowledged span survives a crash.
@@ -74,13 +82,24 @@ export class SqliteStorage implements Storage {
       sealOpenPostings: prepare(sql.SEAL_OPEN_POSTINGS),
       clearOpenPostings: prepare(sql.CLEAR_OPEN_POSTINGS),
       selectSegments: prepare(sql.SELECT_SEGMENTS),
+      insertRemoteService: prepare(sql.INSERT_REMOTE_SERVICE),
+      selectRemoteServices: prepare(sql.SELECT_REMOTE_SERVICES).pluck(),
+      insertTagValue: prepare(sql.INSERT_TAG_VALUE),
+      selectTagValues: prepare(sql.SELECT_TAG_VALUES).pluck(),
     }
     this.nextBlockId = (prepare(sql.SELECT_MAX_BLOCK_ID).get() as { id: number }).id + 1
     this.openPostings = (prepare(sql.COUNT_OPEN_POSTINGS).get() as { n: number }).n
   }
 
   async writeSpans(spans: readonly Span[]): Promise<void> {
-    this.writeTransaction(spans)
+    try {
+      this.writeTransaction(spans)
+    } catch (error) {
+      // A rolled-back batch may have added names to the caches that were never committed.
+      this.knownRemoteServices.clear()
+      this.knownTagValues.clear()
+      throw error
+    }
   }
 
   private readonly writeTransaction = (spans: readonly Span[]): void => {
@@ -101,7 +120,8 @@ export class SqliteStorage implements Storage {
         )
         if (inserted.changes === 0) continue // the same span was stored before: a retry
         lines.push(line)
-        for (const tagHash of tagHashes(span)) {
+        this.rememberNames(serviceId, span)
+        for (const tagHash of postingHashes(span)) {
           this.stmt.insertOpenPosting.run(serviceId, tagHash, inserted.lastInsertRowid)
           this.openPostings++
         }
@@ -110,6 +130,29 @@ export class SqliteStorage implements Storage {
       if (lines.length > 0) this.flushBlock(lines)
       if (this.openPostings >= this.segmentPostings) this.sealOpenPostings()
     })()
+  }
+
+  /** Remote service names and autocomplete values, each stored once. */
+  private rememberNames(serviceId: number, span: Span): void {
+    const remote = span.remoteEndpoint?.serviceName
+    if (remote !== undefined && remote !== '') {
+      const key = `${serviceId}\0${remote}`
+      if (!this.knownRemoteServices.has(key)) {
+        this.stmt.insertRemoteService.run(serviceId, remote)
+        this.knownRemoteServices.add(key)
+      }
+    }
+    if (this.autocompleteKeys.size === 0) return
+    for (const tag of span.tags) {
+      if (!this.autocompleteKeys.has(tag.key)) continue
+      const value = tagValueString(tag)
+      const key = `${tag.key}\0${value}`
+      if (this.knownTagValues.has(key)) continue
+      this.stmt.insertTagValue.run(tag.key, value)
+      // The cache only saves statements: keep it bounded for high-cardinality keys.
+      if (this.knownTagValues.size >= KNOWN_NAMES_MAX) this.knownTagValues.clear()
+      this.knownTagValues.add(key)
+    }
   }
 
   private flushBlock(lines: string[]): string[] {
@@ -175,6 +218,16 @@ export class SqliteStorage implements Storage {
     return rows.map(({ name, kind }) => (kind === '' ? { name } : { name, spanKind: kind as SpanKind }))
   }
 
+  async getRemoteServices(serviceName: string): Promise<string[]> {
+    const serviceId = this.stmt.selectServiceId.get(serviceName) as number | undefined
+    if (serviceId === undefined) return []
+    return this.stmt.selectRemoteServices.all(serviceId) as string[]
+  }
+
+  async getTagValues(key: string): Promise<string[]> {
+    return this.stmt.selectTagValues.all(key) as string[]
+  }
+
   async findTraceIds(query: TraceQuery): Promise<TraceId[]> {
     let serviceIds: number[]
     if (query.serviceName === undefined) {
@@ -194,7 +247,13 @@ export class SqliteStorage implements Storage {
     const shape = { withService: query.serviceName !== undefined, withOperation: query.operationName !== undefined }
     const newest = new NewestTraces(query.limit)
 
-    if (query.tags.length === 0) {
+    const hashes = [
+      ...query.tags.map((tag) => tagPostingHash(tag.key, tag.value)),
+      ...(query.tagKeysOrAnnotations ?? []).map(keyPostingHash),
+    ]
+    if (query.remoteServiceName !== undefined) hashes.push(remoteServicePostingHash(query.remoteServiceName))
+
+    if (hashes.length === 0) {
       if (query.serviceName !== undefined) params.serviceId = serviceIds[0]!
       for (const row of this.search(sql.searchSpansSql(shape)).iterate(params) as IterableIterator<MatchRow>) {
         newest.add(row)
@@ -204,9 +263,9 @@ export class SqliteStorage implements Storage {
     }
 
     const tagShape = { ...shape, withService: true }
-    query.tags.forEach((tag, i) => (params[`tag${i}`] = hashString(`${tag.key}\0${tag.value}`)))
-    const open = this.search(sql.searchTaggedSpansSql(tagShape, query.tags.length, 'open'))
-    const sealed = this.search(sql.searchTaggedSpansSql(tagShape, query.tags.length, 'sealed'))
+    hashes.forEach((hash, i) => (params[`tag${i}`] = hash))
+    const open = this.search(sql.searchTaggedSpansSql(tagShape, hashes.length, 'open'))
+    const sealed = this.search(sql.searchTaggedSpansSql(tagShape, hashes.length, 'sealed'))
     for (const serviceId of serviceIds) {
       for (const row of open.all({ ...params, serviceId }) as MatchRow[]) newest.add(row)
     }
@@ -272,14 +331,39 @@ function traceIdBytes(traceId: TraceId): Buffer {
   return Buffer.from(traceId, 'hex')
 }
 
-/** Hashes of `key\0value` for every span tag, process tag and log field, each once. */
-function tagHashes(span: Span): Set<number> {
+function tagPostingHash(key: string, value: string): number {
+  return hashString(`${key}\0${value}`)
+}
+
+/** A span tag key or an annotation value; the \u0001 prefix keeps these apart from tag hashes. */
+function keyPostingHash(keyOrAnnotation: string): number {
+  return hashString(`\u0001key\0${keyOrAnnotation}`)
+}
+
+function remoteServicePostingHash(name: string): number {
+  return hashString(`\u0001remote\0${name}`)
+}
+
+/**
+ * The postings of a span, each once: `key\0value` for every span tag, process tag and log
+ * field; the key of every span tag and the value of every annotation (Zipkin's bare
+ * annotationQuery terms); the remote service name.
+ */
+function postingHashes(span: Span): Set<number> {
   const hashes = new Set<number>()
   const addAll = (tags: Span['tags']) => {
-    for (const tag of tags) hashes.add(hashString(`${tag.key}\0${tagValueString(tag)}`))
+    for (const tag of tags) hashes.add(tagPostingHash(tag.key, tagValueString(tag)))
   }
   addAll(span.tags)
   addAll(span.process.tags)
-  for (const log of span.logs) addAll(log.fields)
+  for (const log of span.logs) {
+    addAll(log.fields)
+    for (const field of log.fields) {
+      if (field.key === ANNOTATION_FIELD && field.type === 'string') hashes.add(keyPostingHash(field.value))
+    }
+  }
+  for (const tag of span.tags) hashes.add(keyPostingHash(tag.key))
+  const remote = span.remoteEndpoint?.serviceName
+  if (remote !== undefined && remote !== '') hashes.add(remoteServicePostingHash(remote))
   return hashes
 }
