@@ -45,6 +45,11 @@ export interface TraceQuery {
    * field, see ANNOTATION_FIELD) with this value: Zipkin's bare `annotationQuery` terms.
    */
   tagKeysOrAnnotations?: string[]
+  /**
+   * Zipkin's matching: each condition may be met by a different span of the trace (each span
+   * of the service, when one is given). Otherwise one span must meet every condition.
+   */
+  conditionsAcrossSpans?: boolean
   /** Most traces to return; the newest (by matching span start) first. */
   limit: number
 }

@@ -114,7 +114,12 @@ export function parseTracesQuery(raw: unknown, nowMs: number): TraceQuery {
     throw new InvalidInputError('maxDuration should be >= minDuration')
   }
   const { tags, keys } = parseAnnotationQuery(params.annotationQuery)
-  const query: TraceQuery = { tags, ...toWindow(params.endTs, params.lookback, nowMs), limit: params.limit ?? DEFAULT_LIMIT }
+  const query: TraceQuery = {
+    tags,
+    ...toWindow(params.endTs, params.lookback, nowMs),
+    limit: params.limit ?? DEFAULT_LIMIT,
+    conditionsAcrossSpans: true,
+  }
   if (keys.length > 0) query.tagKeysOrAnnotations = keys
   if (params.serviceName !== undefined) query.serviceName = params.serviceName
   if (params.remoteServiceName !== undefined) query.remoteServiceName = params.remoteServiceName

@@ -5,7 +5,7 @@ import { tagValueString } from '../../model/tag-string.js'
  * Joins the fragments of one span: the same span reported twice, in parts or late (Zipkin
  * reporters flush annotations separately; one-way RPCs report each side alone). Fragments
  * with the same span id are one span when their kinds agree (or one has none), their shared
- * flags agree (or one has no kind) and their local services agree (or one has none), as in
+ * flags agree (or one has no kind) and their local endpoints are equal (or one has none), as in
  * Zipkin's own trace merging. A span still without a start takes it from its annotations.
  * Returns adjusted copies in first-seen order; the input is not changed.
  */
@@ -29,15 +29,18 @@ export function mergeSpanFragments(trace: readonly Span[]): Span[] {
   return merged.map(timeFromAnnotations)
 }
 
-const localService = (span: Span) => span.localEndpoint?.serviceName
-
 function sameSpan(a: Span, b: Span): boolean {
   if (a.kind !== undefined && b.kind !== undefined) {
     if (a.kind !== b.kind || a.shared !== b.shared) return false
   }
-  const left = localService(a)
-  const right = localService(b)
-  return left === undefined || right === undefined || left === right
+  // Fragments from different hosts stay apart (a message handed to several consumers).
+  const left = a.localEndpoint
+  const right = b.localEndpoint
+  return (
+    left === undefined ||
+    right === undefined ||
+    (left.serviceName === right.serviceName && left.ipv4 === right.ipv4 && left.ipv6 === right.ipv6 && left.port === right.port)
+  )
 }
 
 function join(a: Span, b: Span): Span {

@@ -229,12 +229,34 @@ export class SqliteStorage implements Storage {
   }
 
   async findTraceIds(query: TraceQuery): Promise<TraceId[]> {
+    const conditions = splitConditions(query)
+    if (!query.conditionsAcrossSpans || conditions.length <= 1) return this.matchTraces(query, query.limit).traceIds()
+    // Each condition on its own, then the traces that meet all of them.
+    let matched: Map<string, number> | undefined
+    for (const condition of conditions) {
+      const found = this.matchTraces(condition, Number.MAX_SAFE_INTEGER).startByTraceId
+      const next = new Map<string, number>()
+      for (const [id, startUs] of found) {
+        if (matched === undefined) next.set(id, startUs)
+        else if (matched.has(id)) next.set(id, Math.max(startUs, matched.get(id)!))
+      }
+      matched = next
+      if (matched.size === 0) break
+    }
+    const newest = new NewestTraces(query.limit)
+    for (const [id, startUs] of matched ?? []) newest.add(id, startUs)
+    return newest.traceIds()
+  }
+
+  /** The traces with a span meeting every condition of `query`, newest `limit` kept. */
+  private matchTraces(query: TraceQuery, limit: number): NewestTraces {
+    const newest = new NewestTraces(limit)
     let serviceIds: number[]
     if (query.serviceName === undefined) {
       serviceIds = this.stmt.selectServiceIds.all() as number[]
     } else {
       const id = this.stmt.selectServiceId.get(query.serviceName) as number | undefined
-      if (id === undefined) return []
+      if (id === undefined) return newest
       serviceIds = [id]
     }
     const params: Record<string, number | string> = {
@@ -245,7 +267,6 @@ export class SqliteStorage implements Storage {
     }
     if (query.operationName !== undefined) params.operation = query.operationName
     const shape = { withService: query.serviceName !== undefined, withOperation: query.operationName !== undefined }
-    const newest = new NewestTraces(query.limit)
 
     const hashes = [
       ...query.tags.map((tag) => tagPostingHash(tag.key, tag.value)),
@@ -256,10 +277,10 @@ export class SqliteStorage implements Storage {
     if (hashes.length === 0) {
       if (query.serviceName !== undefined) params.serviceId = serviceIds[0]!
       for (const row of this.search(sql.searchSpansSql(shape)).iterate(params) as IterableIterator<MatchRow>) {
-        newest.add(row)
+        newest.add(row.trace_id.toString('hex'), row.start_us)
         if (newest.full) break
       }
-      return newest.traceIds()
+      return newest
     }
 
     const tagShape = { ...shape, withService: true }
@@ -267,7 +288,7 @@ export class SqliteStorage implements Storage {
     const open = this.search(sql.searchTaggedSpansSql(tagShape, hashes.length, 'open'))
     const sealed = this.search(sql.searchTaggedSpansSql(tagShape, hashes.length, 'sealed'))
     for (const serviceId of serviceIds) {
-      for (const row of open.all({ ...params, serviceId }) as MatchRow[]) newest.add(row)
+      for (const row of open.all({ ...params, serviceId }) as MatchRow[]) newest.add(row.trace_id.toString('hex'), row.start_us)
     }
     for (const segment of this.stmt.selectSegments.all() as SegmentRow[]) {
       if (segment.max_start_us < (params.startMin as number) || segment.min_start_us > (params.startMax as number)) continue
@@ -275,10 +296,10 @@ export class SqliteStorage implements Storage {
       // oldest trace already kept, it cannot add a newer one.
       if (newest.full && segment.max_start_us < newest.oldestStartUs) break
       for (const serviceId of serviceIds) {
-        for (const row of sealed.all({ ...params, serviceId, segmentId: segment.id }) as MatchRow[]) newest.add(row)
+        for (const row of sealed.all({ ...params, serviceId, segmentId: segment.id }) as MatchRow[]) newest.add(row.trace_id.toString('hex'), row.start_us)
       }
     }
-    return newest.traceIds()
+    return newest
   }
 
   private search(text: string): Database.Statement {
@@ -310,10 +331,14 @@ class NewestTraces {
     return this.sorted()[this.limit - 1]?.[1] ?? -Infinity
   }
 
-  add(row: MatchRow): void {
-    const id = row.trace_id.toString('hex')
+  add(id: string, startUs: number): void {
     const known = this.startByTrace.get(id)
-    if (known === undefined || row.start_us > known) this.startByTrace.set(id, row.start_us)
+    if (known === undefined || startUs > known) this.startByTrace.set(id, startUs)
+  }
+
+  /** Newest matching span start by trace id. */
+  get startByTraceId(): ReadonlyMap<string, number> {
+    return this.startByTrace
   }
 
   traceIds(): TraceId[] {
@@ -325,6 +350,30 @@ class NewestTraces {
   private sorted(): [string, number][] {
     return [...this.startByTrace].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
   }
+}
+
+/**
+ * A query's conditions one by one, each with the service and time window: every tag, key and
+ * remote service condition, and the span name with the duration range as one more.
+ */
+function splitConditions(query: TraceQuery): TraceQuery[] {
+  const base: TraceQuery = { tags: [], limit: query.limit }
+  if (query.serviceName !== undefined) base.serviceName = query.serviceName
+  if (query.startTimeMinUs !== undefined) base.startTimeMinUs = query.startTimeMinUs
+  if (query.startTimeMaxUs !== undefined) base.startTimeMaxUs = query.startTimeMaxUs
+  const conditions: TraceQuery[] = [
+    ...query.tags.map((tag) => ({ ...base, tags: [tag] })),
+    ...(query.tagKeysOrAnnotations ?? []).map((key) => ({ ...base, tagKeysOrAnnotations: [key] })),
+  ]
+  if (query.remoteServiceName !== undefined) conditions.push({ ...base, remoteServiceName: query.remoteServiceName })
+  if (query.operationName !== undefined || query.durationMinUs !== undefined || query.durationMaxUs !== undefined) {
+    const condition: TraceQuery = { ...base }
+    if (query.operationName !== undefined) condition.operationName = query.operationName
+    if (query.durationMinUs !== undefined) condition.durationMinUs = query.durationMinUs
+    if (query.durationMaxUs !== undefined) condition.durationMaxUs = query.durationMaxUs
+    conditions.push(condition)
+  }
+  return conditions
 }
 
 function traceIdBytes(traceId: TraceId): Buffer {
