@@ -84,6 +84,11 @@ const INTEGER = /^-?\d+$/
  */
 function decodeValue(json: JsonObject, path: string): ZipkinV1Value {
   const value = json.value
+  const key = json.key
+  // Some writers (py_zipkin) send address annotations as "1" rather than true.
+  if (json.type === undefined && (key === 'ca' || key === 'sa' || key === 'ma') && (value === '1' || value === 'true' || value === 1)) {
+    return { type: 'BOOL', value: true }
+  }
   const type = optionalString(json, 'type', path) ?? (typeof value === 'boolean' ? 'BOOL' : 'STRING')
   const where = `${path}.value`
   switch (type) {
