@@ -68,6 +68,20 @@ describe('Zipkin port', () => {
       expect(toV1.text).toMatch(/^Expected a JSON_V1 encoded list, but received: JSON_V2/)
     })
 
+    it('answers 400 naming the format when Thrift or proto3 reach the other version', async () => {
+      const thriftList = Buffer.from([12, 0, 0, 0, 0])
+      const thriftToV2 = await postSpans(app.urls.zipkin, '/api/v2/spans', thriftList, 'application/x-thrift')
+      expect(thriftToV2.status).toBe(400)
+      expect(thriftToV2.text).toMatch(/^Expected a JSON_V2 or PROTO3 encoded list, but received: THRIFT/)
+      const protoToV1 = await postSpans(app.urls.zipkin, '/api/v1/spans', Buffer.from([10, 0]), 'application/x-protobuf')
+      expect(protoToV1.status).toBe(400)
+      expect(protoToV1.text).toMatch(/^Expected a JSON_V1 or THRIFT encoded list, but received: PROTO3/)
+      // Thrift bytes sent without their content type are recognised by their first byte.
+      const unlabelled = await postSpans(app.urls.zipkin, '/api/v1/spans', thriftList)
+      expect(unlabelled.status).toBe(400)
+      expect(unlabelled.text).toMatch(/^Expected a JSON_V1 encoded list, but received: THRIFT; send it with Content-Type: application\/x-thrift/)
+    })
+
     it('answers 400 to a bare object and 202 to an empty body or []', async () => {
       for (const path of ['/api/v1/spans', '/api/v2/spans']) {
         const bare = await postSpans(app.urls.zipkin, path, JSON.stringify(spans[0]))

@@ -15,8 +15,6 @@ type Protocol = InstanceType<typeof TBinaryProtocol>
 /** AnnotationType by its enum number. */
 const VALUE_TYPES = ['BOOL', 'BYTES', 'I16', 'I32', 'I64', 'DOUBLE', 'STRING'] as const
 
-/** Spans in a v1 Thrift body are few fields deep; a hostile body must not run the skip recursion far. */
-const MAX_LIST_SIZE = 10_000_000
 
 export function decodeZipkinV1Thrift(body: Buffer): ZipkinV1Span[] {
   if (body.length === 0) return []
@@ -28,7 +26,7 @@ export function decodeZipkinV1Thrift(body: Buffer): ZipkinV1Span[] {
     if (etype !== T.STRUCT) throw new InvalidInputError(`the Thrift body must start with a list of Span structs (element type 12), got element type ${etype}`)
     checkSize(size, body.length, 'span list')
     const spans: ZipkinV1Span[] = []
-    for (let i = 0; i < size; i++) spans.push(readSpan(protocol, `span[${i}]`))
+    for (let i = 0; i < size; i++) spans.push(readSpan(protocol, `span[${i}]`, body.length))
     return spans
   } catch (error) {
     if (error instanceof InvalidInputError) throw error
@@ -38,9 +36,12 @@ export function decodeZipkinV1Thrift(body: Buffer): ZipkinV1Span[] {
   }
 }
 
-/** A list cannot have more elements than bytes left: each element takes at least one. */
+/**
+ * A list cannot have more elements than the body has bytes (each takes at least one), so a
+ * forged count is refused before anything is allocated for it.
+ */
 function checkSize(size: number, bodyBytes: number, what: string): void {
-  if (size < 0 || size > bodyBytes || size > MAX_LIST_SIZE) throw new InvalidInputError(`the ${what} claims ${size} elements in a body of ${bodyBytes} bytes`)
+  if (size < 0 || size > bodyBytes) throw new InvalidInputError(`the ${what} claims ${size} elements in a body of ${bodyBytes} bytes`)
 }
 
 function i64Hex(protocol: Protocol): string {
@@ -59,7 +60,7 @@ function readStruct(protocol: Protocol, field: (id: number, type: number) => boo
   protocol.readStructEnd()
 }
 
-function readSpan(protocol: Protocol, path: string): ZipkinV1Span {
+function readSpan(protocol: Protocol, path: string, bodyBytes: number): ZipkinV1Span {
   let traceIdLow: string | undefined
   let traceIdHigh: string | undefined
   let id: string | undefined
@@ -79,10 +80,10 @@ function readSpan(protocol: Protocol, path: string): ZipkinV1Span {
         span.parentId = i64Hex(protocol)
         return true
       case `6:${T.LIST}`:
-        span.annotations = readList(protocol, `${path}.annotations`, (i) => readAnnotation(protocol, `${path}.annotations[${i}]`))
+        span.annotations = readList(protocol, `${path}.annotations`, bodyBytes, (i) => readAnnotation(protocol, `${path}.annotations[${i}]`))
         return true
       case `8:${T.LIST}`:
-        span.binaryAnnotations = readList(protocol, `${path}.binary_annotations`, (i) =>
+        span.binaryAnnotations = readList(protocol, `${path}.binary_annotations`, bodyBytes, (i) =>
           readBinaryAnnotation(protocol, `${path}.binary_annotations[${i}]`),
         )
         return true
@@ -111,10 +112,10 @@ function readSpan(protocol: Protocol, path: string): ZipkinV1Span {
   return { traceId, id, ...span }
 }
 
-function readList<T>(protocol: Protocol, path: string, element: (i: number) => T): T[] {
+function readList<T>(protocol: Protocol, path: string, bodyBytes: number, element: (i: number) => T): T[] {
   const { etype, size } = protocol.readListBegin()
   if (etype !== T.STRUCT) throw new InvalidInputError(`${path}: expected a list of structs, got element type ${etype}`)
-  checkSize(size, Number.MAX_SAFE_INTEGER, path)
+  checkSize(size, bodyBytes, path)
   const items: T[] = []
   for (let i = 0; i < size; i++) items.push(element(i))
   protocol.readListEnd()

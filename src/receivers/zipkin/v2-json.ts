@@ -13,9 +13,14 @@ import type { ZipkinAnnotation, ZipkinEndpoint, ZipkinKind, ZipkinV2Span } from 
 
 const KINDS = new Set<string>(['CLIENT', 'SERVER', 'PRODUCER', 'CONSUMER'])
 
+/** The first byte of a Thrift list of structs (its element type). */
+export const THRIFT_LIST_OF_STRUCTS = 12
+
 /** Decodes a Zipkin JSON v2 list of spans, validating every field on the way. */
 export function decodeZipkinV2Json(body: Buffer): ZipkinV2Span[] {
   if (body.length === 0) return []
+  // A Thrift list of structs starts with type byte 12, which no JSON text does.
+  if (body[0] === THRIFT_LIST_OF_STRUCTS) throw new InvalidInputError('Expected a JSON_V2 encoded list, but received: THRIFT; post Zipkin v1 Thrift to /api/v1/spans with Content-Type: application/x-thrift')
   const list = parseJson(body, 'a JSON list of Zipkin v2 spans')
   if (!Array.isArray(list)) {
     throw new InvalidInputError('Expected a JSON_V2 encoded list, but received a single JSON value; wrap the spans in [ ]')

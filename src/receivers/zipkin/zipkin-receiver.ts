@@ -3,6 +3,7 @@
  * `POST /api/v2/spans` (JSON v2, proto3).
  */
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify'
+import { InvalidInputError } from '../../errors.js'
 import type { Span } from '../../model/span.js'
 import { textErrorHandler } from '../../server/http-errors.js'
 import { mediaType, registerRawBody } from '../raw-body.js'
@@ -22,6 +23,11 @@ export interface ZipkinReceiverOptions {
 const THRIFT_TYPES = new Set(['application/x-thrift', 'application/vnd.apache.thrift.binary'])
 const PROTO_TYPES = new Set(['application/x-protobuf', 'application/protobuf'])
 
+/** Zipkin's answer to a body of the other API version, naming both formats. */
+function wrongEndpoint(expected: string, received: string, path: string): InvalidInputError {
+  return new InvalidInputError(`Expected a ${expected} encoded list, but received: ${received}; post it to ${path}`)
+}
+
 const bodyOf = (request: FastifyRequest): Buffer => (request.body as Buffer | undefined) ?? Buffer.alloc(0)
 
 export const zipkinReceiver: FastifyPluginAsync<ZipkinReceiverOptions> = async (app, { sink, maxBodyBytes }) => {
@@ -30,7 +36,10 @@ export const zipkinReceiver: FastifyPluginAsync<ZipkinReceiverOptions> = async (
 
   // Like Zipkin's server, a body without a recognised content type is read as JSON.
   app.post('/api/v1/spans', async (request, reply) => {
+    // An empty body is accepted whatever its type, as Zipkin does.
+    if (bodyOf(request).length === 0) return reply.code(202).send()
     const type = mediaType(request)
+    if (PROTO_TYPES.has(type)) throw wrongEndpoint('JSON_V1 or THRIFT', 'PROTO3', '/api/v2/spans')
     const thrift = THRIFT_TYPES.has(type)
     const spans: Span[] = zipkinV1ToModel(thrift ? decodeZipkinV1Thrift(bodyOf(request)) : decodeZipkinV1Json(bodyOf(request)))
     await sink.accept(spans, { transport: 'http', format: thrift ? 'zipkin-v1-thrift' : 'zipkin-v1-json' })
@@ -38,7 +47,10 @@ export const zipkinReceiver: FastifyPluginAsync<ZipkinReceiverOptions> = async (
   })
 
   app.post('/api/v2/spans', async (request, reply) => {
-    const proto = PROTO_TYPES.has(mediaType(request))
+    if (bodyOf(request).length === 0) return reply.code(202).send()
+    const type = mediaType(request)
+    if (THRIFT_TYPES.has(type)) throw wrongEndpoint('JSON_V2 or PROTO3', 'THRIFT', '/api/v1/spans')
+    const proto = PROTO_TYPES.has(type)
     const spans = zipkinV2ToModel(proto ? decodeZipkinV2Proto(bodyOf(request)) : decodeZipkinV2Json(bodyOf(request)))
     await sink.accept(spans, { transport: 'http', format: proto ? 'zipkin-v2-proto3' : 'zipkin-v2-json' })
     return reply.code(202).send()
