@@ -60,48 +60,63 @@ function readStruct(protocol: Protocol, field: (id: number, type: number) => boo
   protocol.readStructEnd()
 }
 
+/** Span field types by field id (thrift/zipkinCore.thrift). */
+const SPAN_FIELD_TYPES: Record<number, number> = {
+  1: T.I64,
+  3: T.STRING,
+  4: T.I64,
+  5: T.I64,
+  6: T.LIST,
+  8: T.LIST,
+  9: T.BOOL,
+  10: T.I64,
+  11: T.I64,
+  12: T.I64,
+}
+
 function readSpan(protocol: Protocol, path: string, bodyBytes: number): ZipkinV1Span {
   let traceIdLow: string | undefined
   let traceIdHigh: string | undefined
   let id: string | undefined
   const span: Omit<ZipkinV1Span, 'traceId' | 'id'> = { name: '', debug: false, annotations: [], binaryAnnotations: [] }
   readStruct(protocol, (fid, type) => {
-    switch (`${fid}:${type}`) {
-      case `1:${T.I64}`:
+    // A field whose id is known but whose type is not the schema's is skipped like an unknown one.
+    if (type !== SPAN_FIELD_TYPES[fid]) return false
+    switch (fid) {
+      case 1:
         traceIdLow = i64Hex(protocol)
-        return true
-      case `3:${T.STRING}`:
+        break
+      case 3:
         span.name = protocol.readString()
-        return true
-      case `4:${T.I64}`:
+        break
+      case 4:
         id = i64Hex(protocol)
-        return true
-      case `5:${T.I64}`:
+        break
+      case 5:
         span.parentId = i64Hex(protocol)
-        return true
-      case `6:${T.LIST}`:
+        break
+      case 6:
         span.annotations = readList(protocol, `${path}.annotations`, bodyBytes, (i) => readAnnotation(protocol, `${path}.annotations[${i}]`))
-        return true
-      case `8:${T.LIST}`:
+        break
+      case 8:
         span.binaryAnnotations = readList(protocol, `${path}.binary_annotations`, bodyBytes, (i) =>
           readBinaryAnnotation(protocol, `${path}.binary_annotations[${i}]`),
         )
-        return true
-      case `9:${T.BOOL}`:
+        break
+      case 9:
         span.debug = protocol.readBool()
-        return true
-      case `10:${T.I64}`:
+        break
+      case 10:
         span.timestamp = microseconds(protocol, `${path}.timestamp`)
-        return true
-      case `11:${T.I64}`:
+        break
+      case 11:
         span.duration = microseconds(protocol, `${path}.duration`)
-        return true
-      case `12:${T.I64}`:
+        break
+      case 12:
         traceIdHigh = i64Hex(protocol)
-        return true
-      default:
-        return false
+        break
     }
+    return true
   })
   if (traceIdLow === undefined) throw new InvalidInputError(`${path}.trace_id is missing`)
   if (id === undefined) throw new InvalidInputError(`${path}.id is missing`)
