@@ -5,7 +5,7 @@
 import thrift from 'thrift'
 import { describe, expect, it } from 'vitest'
 import { InvalidInputError } from '../../errors.js'
-import { decodeZipkinV1Thrift, ipv6Text } from './v1-thrift.js'
+import { decodeZipkinV1Thrift } from './v1-thrift.js'
 import { zipkinV1ToModel } from './v1-to-model.js'
 
 const { TBinaryProtocol, TBufferedTransport, Thrift, Int64 } = thrift
@@ -166,12 +166,5 @@ describe('decodeZipkinV1Thrift', () => {
     })
     expect(() => decodeZipkinV1Thrift(badSize)).toThrow('span[0].binary_annotations[0].value: a I32 value takes 4 bytes, got 3')
     expect(() => decodeZipkinV1Thrift(Buffer.from([12, 0x7f, 0xff, 0xff, 0xff]))).toThrow(/claims/)
-  })
-
-  it('prints IPv6 addresses in their short form', () => {
-    expect(ipv6Text(Buffer.from('00000000000000000000000000000001', 'hex'))).toBe('::1')
-    expect(ipv6Text(Buffer.from('fe800000000000000202b3fffe1e8329', 'hex'))).toBe('fe80::202:b3ff:fe1e:8329')
-    expect(ipv6Text(Buffer.from('20010db8000100000001000000000001', 'hex'))).toBe('2001:db8:1:0:1::1')
-    expect(ipv6Text(Buffer.alloc(4))).toBeUndefined()
   })
 })

@@ -5,6 +5,7 @@
  */
 import thrift from 'thrift'
 import { InvalidInputError } from '../../errors.js'
+import { ipv6Text } from './ipv6-text.js'
 import type { ZipkinV1Annotation, ZipkinV1BinaryAnnotation, ZipkinV1Span, ZipkinV1Value, ZipkinEndpoint } from './zipkin-v1-span.js'
 
 const { TBinaryProtocol, TBufferedTransport, Thrift } = thrift
@@ -14,7 +15,6 @@ type Protocol = InstanceType<typeof TBinaryProtocol>
 
 /** AnnotationType by its enum number. */
 const VALUE_TYPES = ['BOOL', 'BYTES', 'I16', 'I32', 'I64', 'DOUBLE', 'STRING'] as const
-
 
 export function decodeZipkinV1Thrift(body: Buffer): ZipkinV1Span[] {
   if (body.length === 0) return []
@@ -31,7 +31,8 @@ export function decodeZipkinV1Thrift(body: Buffer): ZipkinV1Span[] {
   } catch (error) {
     if (error instanceof InvalidInputError) throw error
     // The thrift package throws its own errors (buffer underrun, bad type, negative size).
-    const reason = error instanceof Error ? error.message || error.name : String(error)
+    const name = error instanceof Error ? error.name : ''
+    const reason = name === 'InputBufferUnderrunError' ? 'the body ends inside a span' : error instanceof Error ? error.message || name : String(error)
     throw new InvalidInputError(`the body is not a Zipkin v1 Thrift list of spans (${reason})`)
   }
 }
@@ -229,29 +230,4 @@ function readEndpoint(protocol: Protocol): ZipkinEndpoint {
     return true
   })
   return endpoint
-}
-
-/** The usual text form of a 16-byte IPv6 address (longest zero run as ::); undefined otherwise. */
-export function ipv6Text(bytes: Uint8Array): string | undefined {
-  if (bytes.length !== 16) return undefined
-  const groups: number[] = []
-  for (let i = 0; i < 16; i += 2) groups.push((bytes[i]! << 8) | bytes[i + 1]!)
-  let bestStart = -1
-  let bestLength = 0
-  for (let i = 0; i < 8; ) {
-    if (groups[i] !== 0) {
-      i++
-      continue
-    }
-    let j = i
-    while (j < 8 && groups[j] === 0) j++
-    if (j - i > bestLength && j - i > 1) {
-      bestStart = i
-      bestLength = j - i
-    }
-    i = j
-  }
-  const hex = groups.map((g) => g.toString(16))
-  if (bestStart < 0) return hex.join(':')
-  return `${hex.slice(0, bestStart).join(':')}::${hex.slice(bestStart + bestLength).join(':')}`
 }

@@ -2,7 +2,7 @@
 import { fileURLToPath } from 'node:url'
 import protobuf from 'protobufjs'
 import { InvalidInputError } from '../../errors.js'
-import { ipv6Text } from './v1-thrift.js'
+import { ipv6Text } from './ipv6-text.js'
 import type { ZipkinEndpoint, ZipkinKind, ZipkinV2Span } from './zipkin-v2-span.js'
 
 /** The project's `proto/` folder, from both `src/` and `dist/`. */
