@@ -11,20 +11,18 @@ import { tagValueString } from '../../model/tag-string.js'
  */
 export function mergeSpanFragments(trace: readonly Span[]): Span[] {
   const merged: Span[] = []
-  const byId = new Map<string, Span[]>()
+  // Positions in `merged` of the spans with each span id.
+  const positionsById = new Map<string, number[]>()
   for (const fragment of trace) {
-    const group = byId.get(fragment.spanId) ?? []
-    const index = group.findIndex((span) => sameSpan(span, fragment))
-    if (index >= 0) {
-      const joined = join(group[index]!, fragment)
-      merged[merged.indexOf(group[index]!)] = joined
-      group[index] = joined
+    let positions = positionsById.get(fragment.spanId)
+    if (!positions) positionsById.set(fragment.spanId, (positions = []))
+    const position = positions.find((p) => sameSpan(merged[p]!, fragment))
+    if (position === undefined) {
+      positions.push(merged.length)
+      merged.push({ ...fragment })
     } else {
-      const copy = { ...fragment }
-      group.push(copy)
-      merged.push(copy)
+      merged[position] = join(merged[position]!, fragment)
     }
-    byId.set(fragment.spanId, group)
   }
   return merged.map(timeFromAnnotations)
 }
