@@ -10,6 +10,7 @@ import { adminApi, type Health } from './admin/admin-api.js'
 import { Metrics } from './admin/metrics.js'
 import { queryGrpcService } from './api/grpc-query/query-grpc-service.js'
 import { jaegerApi } from './api/jaeger/jaeger-api.js'
+import { zipkinApi } from './api/zipkin/zipkin-api.js'
 import type { Config } from './config/schema.js'
 import { Pipeline } from './pipeline/pipeline.js'
 import { QueryService } from './query/query-service.js'
@@ -63,7 +64,7 @@ export async function startApp(config: Config): Promise<App> {
     await storage?.close()
   }
   try {
-    storage = await SqliteStorage.open({ path: config.storage.path })
+    storage = await SqliteStorage.open({ path: config.storage.path, autocompleteKeys: config.autocomplete.keys })
     pipeline = new Pipeline({ ...config.pipeline, ...config.ingest }, storage, metrics)
     const queryService = new QueryService(storage)
     retention = new Retention(config.retention, storage, logger.child({ component: 'retention' }), metrics)
@@ -72,6 +73,7 @@ export async function startApp(config: Config): Promise<App> {
 
     const zipkin = server('zipkin', config.ingest.maxBodyBytes)
     await zipkin.register(zipkinReceiver, { sink: pipeline, maxBodyBytes: config.ingest.maxBodyBytes })
+    await zipkin.register(zipkinApi, { queryService, autocompleteKeys: config.autocomplete.keys })
 
     const query = server('query')
     await query.register(jaegerApi, { queryService })

@@ -49,6 +49,16 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    autocomplete: z
+      .object({
+        keys: z
+          .union([z.string(), z.array(z.string())])
+          .default('')
+          .transform((value) => (Array.isArray(value) ? value : value.split(',')).map((key) => key.trim()).filter((key) => key !== ''))
+          .describe('comma-separated tag keys whose values the Zipkin API offers for autocompletion (Zipkin AUTOCOMPLETE_KEYS)'),
+      })
+      .strict()
+      .prefault({}),
     log: z
       .object({
         level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('log level'),

@@ -29,7 +29,10 @@ export interface Reference {
   spanId: SpanId
 }
 
-/** A Jaeger log or a Zipkin annotation (one `annotation` field). */
+/** The one log field a Zipkin annotation's value is kept in (as Jaeger's Zipkin conversion does). */
+export const ANNOTATION_FIELD = 'event'
+
+/** A Jaeger log or a Zipkin annotation (one `event` field, see ANNOTATION_FIELD). */
 export interface Log {
   timestampUs: number
   fields: Tag[]

@@ -2,6 +2,14 @@ import { NotFoundError } from '../errors.js'
 import { shortTraceId } from '../model/ids.js'
 import type { Span, TraceId } from '../model/span.js'
 import type { DependencyLink, DependencyQuery, Operation, OperationQuery, SpanReader, TraceQuery } from '../storage/storage.js'
+import { DependencyLinker, type ZipkinDependencyLink } from './dependency-links.js'
+
+/**
+ * Most traces a Zipkin dependency request reads. Those links follow Zipkin's own rules and are
+ * computed from the traces of the window at request time, so the cost grows with the window;
+ * past this many traces the newest are used.
+ */
+export const DEPENDENCY_TRACES_MAX = 100_000
 
 /** Reads traces for the query APIs; each API applies its own adjusters to what it gets. */
 export class QueryService {
@@ -29,7 +37,24 @@ export class QueryService {
     return this.reader.getOperations(query)
   }
 
+  /** Service call counts as the Jaeger APIs give them, kept up to date by the store. */
   getDependencies(query: DependencyQuery): Promise<DependencyLink[]> {
     return this.reader.getDependencies(query)
+  }
+
+  getRemoteServices(serviceName: string): Promise<string[]> {
+    return this.reader.getRemoteServices(serviceName)
+  }
+
+  getTagValues(key: string): Promise<string[]> {
+    return this.reader.getTagValues(key)
+  }
+
+  /** Links by Zipkin's DependencyLinker rules, between services in the traces with a span starting in the window. */
+  async getZipkinDependencies(startTimeMinUs: number, startTimeMaxUs: number): Promise<ZipkinDependencyLink[]> {
+    const ids = await this.reader.findTraceIds({ tags: [], startTimeMinUs, startTimeMaxUs, limit: DEPENDENCY_TRACES_MAX })
+    const linker = new DependencyLinker()
+    for (const id of ids) linker.putTrace(await this.reader.getTrace(id))
+    return linker.links()
   }
 }

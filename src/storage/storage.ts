@@ -38,6 +38,18 @@ export interface TraceQuery {
   startTimeMaxUs?: number
   durationMinUs?: number
   durationMaxUs?: number
+  /** The span's remote endpoint has this service name. */
+  remoteServiceName?: string
+  /**
+   * For each entry, the span has a tag with this key or an annotation (a log whose `event`
+   * field, see ANNOTATION_FIELD) with this value: Zipkin's bare `annotationQuery` terms.
+   */
+  tagKeysOrAnnotations?: string[]
+  /**
+   * Zipkin's matching: each condition may be met by a different span of the trace (each span
+   * of the service, when one is given). Otherwise one span must meet every condition.
+   */
+  conditionsAcrossSpans?: boolean
   /** Most traces to return; the newest (by matching span start) first. */
   limit: number
 }
@@ -64,6 +76,10 @@ export interface SpanReader {
   findTraceIds(query: TraceQuery): Promise<TraceId[]>
   /** Service call counts, kept up to date as spans are written. */
   getDependencies(query: DependencyQuery): Promise<DependencyLink[]>
+  /** Remote endpoint service names that spans of this service called, sorted. */
+  getRemoteServices(serviceName: string): Promise<string[]>
+  /** Values seen for a tag key the store was told to remember (autocomplete), sorted. */
+  getTagValues(key: string): Promise<string[]>
 }
 
 /** Retention's view of a store. */

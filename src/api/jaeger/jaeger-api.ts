@@ -6,6 +6,7 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
 import { NotFoundError } from '../../errors.js'
 import { shortTraceId } from '../../model/ids.js'
 import type { Span } from '../../model/span.js'
+import { mergeSpanFragments } from '../../query/adjusters/span-merge.js'
 import { dedupeSpanIds } from '../../query/adjusters/span-id-dedupe.js'
 import type { QueryService } from '../../query/query-service.js'
 import { clientMessageOf, prepareErrorReply } from '../../server/http-errors.js'
@@ -34,7 +35,7 @@ function send(reply: FastifyReply, envelope: Partial<Envelope>, status = 200): F
 
 /** Jaeger's query service applies its adjusters before rendering; this is spanlite's set. */
 function adjust(trace: readonly Span[]): Span[] {
-  return dedupeSpanIds(trace)
+  return dedupeSpanIds(mergeSpanFragments(trace))
 }
 
 export const jaegerApi: FastifyPluginAsync<JaegerApiOptions> = async (app, options) => {

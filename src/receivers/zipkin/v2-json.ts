@@ -13,9 +13,14 @@ import type { ZipkinAnnotation, ZipkinEndpoint, ZipkinKind, ZipkinV2Span } from 
 
 const KINDS = new Set<string>(['CLIENT', 'SERVER', 'PRODUCER', 'CONSUMER'])
 
+/** The first byte of a Thrift list of structs (its element type). */
+export const THRIFT_LIST_OF_STRUCTS = 12
+
 /** Decodes a Zipkin JSON v2 list of spans, validating every field on the way. */
 export function decodeZipkinV2Json(body: Buffer): ZipkinV2Span[] {
   if (body.length === 0) return []
+  // A Thrift list of structs starts with type byte 12, which no JSON text does.
+  if (body[0] === THRIFT_LIST_OF_STRUCTS) throw new InvalidInputError('Expected a JSON_V2 encoded list, but received: THRIFT; post Zipkin v1 Thrift to /api/v1/spans with Content-Type: application/x-thrift')
   const list = parseJson(body, 'a JSON list of Zipkin v2 spans')
   if (!Array.isArray(list)) {
     throw new InvalidInputError('Expected a JSON_V2 encoded list, but received a single JSON value; wrap the spans in [ ]')
@@ -60,7 +65,7 @@ function hasV1Annotations(json: JsonObject): boolean {
   return Array.isArray(json.annotations) && json.annotations.some((a) => typeof a === 'object' && a !== null && 'endpoint' in a)
 }
 
-function requiredString(json: JsonObject, key: string, path: string): string {
+export function requiredString(json: JsonObject, key: string, path: string): string {
   const value = optionalString(json, key, path)
   if (value === undefined) throw new InvalidInputError(`${path}.${key} is missing`)
   return value

@@ -1,10 +1,10 @@
 import { InvalidInputError } from '../../errors.js'
 import { normalizeSpanId, normalizeTraceId } from '../../model/ids.js'
-import { DEBUG_FLAG, type Endpoint, SAMPLED_FLAG, type Span, type SpanKind } from '../../model/span.js'
+import { ANNOTATION_FIELD, DEBUG_FLAG, type Endpoint, type Log, SAMPLED_FLAG, type Span, type SpanKind } from '../../model/span.js'
 import type { ZipkinEndpoint, ZipkinV2Span } from './zipkin-v2-span.js'
 
 /** The log field a Zipkin annotation's value becomes. */
-export const ANNOTATION_FIELD = 'event'
+export { ANNOTATION_FIELD }
 
 /** Converts decoded Zipkin v2 spans; `path` names the request's spans in error messages. */
 export function zipkinV2ToModel(spans: readonly ZipkinV2Span[]): Span[] {
@@ -12,10 +12,7 @@ export function zipkinV2ToModel(spans: readonly ZipkinV2Span[]): Span[] {
 }
 
 function convertSpan(zipkin: ZipkinV2Span, path: string): Span {
-  const traceId = normalizeTraceId(zipkin.traceId)
-  if (!traceId) {
-    throw new InvalidInputError(`${path}.traceId: expected up to 32 hex characters, not all zero, got '${zipkin.traceId}'`)
-  }
+  const traceId = checkTraceId(zipkin.traceId, `${path}.traceId`)
   const spanId = checkSpanId(zipkin.id, `${path}.id`)
   const span: Span = {
     traceId,
@@ -27,10 +24,7 @@ function convertSpan(zipkin: ZipkinV2Span, path: string): Span {
     durationUs: zipkin.duration ?? 0,
     flags: SAMPLED_FLAG | (zipkin.debug ? DEBUG_FLAG : 0),
     tags: Object.entries(zipkin.tags).map(([key, value]) => ({ key, type: 'string', value })),
-    logs: zipkin.annotations.map((a) => ({
-      timestampUs: a.timestamp,
-      fields: [{ key: ANNOTATION_FIELD, type: 'string', value: a.value }],
-    })),
+    logs: zipkin.annotations.map((a) => annotationLog(a.timestamp, a.value)),
     process: { serviceName: zipkin.localEndpoint?.serviceName ?? '', tags: [] },
     warnings: [],
   }
@@ -38,21 +32,33 @@ function convertSpan(zipkin: ZipkinV2Span, path: string): Span {
     span.references.push({ type: 'child_of', traceId, spanId: checkSpanId(zipkin.parentId, `${path}.parentId`) })
   }
   if (zipkin.kind) span.kind = zipkin.kind.toLowerCase() as SpanKind
-  if (zipkin.localEndpoint && !isEmpty(zipkin.localEndpoint)) span.localEndpoint = toEndpoint(zipkin.localEndpoint)
-  if (zipkin.remoteEndpoint && !isEmpty(zipkin.remoteEndpoint)) span.remoteEndpoint = toEndpoint(zipkin.remoteEndpoint)
+  const localEndpoint = toModelEndpoint(zipkin.localEndpoint)
+  if (localEndpoint) span.localEndpoint = localEndpoint
+  const remoteEndpoint = toModelEndpoint(zipkin.remoteEndpoint)
+  if (remoteEndpoint) span.remoteEndpoint = remoteEndpoint
   return span
 }
 
-function checkSpanId(hex: string, path: string): string {
+export function checkTraceId(hex: string, path: string): string {
+  const id = normalizeTraceId(hex)
+  if (!id) throw new InvalidInputError(`${path}: expected up to 32 hex characters, not all zero, got '${hex}'`)
+  return id
+}
+
+/** A Zipkin annotation as a model log: one `event` field. */
+export function annotationLog(timestampUs: number, value: string): Log {
+  return { timestampUs, fields: [{ key: ANNOTATION_FIELD, type: 'string', value }] }
+}
+
+export function checkSpanId(hex: string, path: string): string {
   const id = normalizeSpanId(hex)
   if (!id) throw new InvalidInputError(`${path}: expected up to 16 hex characters, not all zero, got '${hex}'`)
   return id
 }
 
-function isEmpty(endpoint: ZipkinEndpoint): boolean {
-  return endpoint.serviceName === undefined && endpoint.ipv4 === undefined && endpoint.ipv6 === undefined && endpoint.port === undefined
-}
-
-function toEndpoint(zipkin: ZipkinEndpoint): Endpoint {
+/** A copy of a wire endpoint; undefined when it says nothing. */
+export function toModelEndpoint(zipkin: ZipkinEndpoint | undefined): Endpoint | undefined {
+  if (!zipkin) return undefined
+  if (zipkin.serviceName === undefined && zipkin.ipv4 === undefined && zipkin.ipv6 === undefined && zipkin.port === undefined) return undefined
   return { ...zipkin }
 }

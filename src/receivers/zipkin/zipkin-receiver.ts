@@ -1,9 +1,18 @@
-/** Zipkin span ingest on the Zipkin port: `POST /api/v2/spans` (JSON v2). */
-import type { FastifyPluginAsync } from 'fastify'
+/**
+ * Zipkin span ingest on the Zipkin port: `POST /api/v1/spans` (JSON v1, Thrift) and
+ * `POST /api/v2/spans` (JSON v2, proto3).
+ */
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify'
+import { InvalidInputError } from '../../errors.js'
+import type { Span } from '../../model/span.js'
 import { textErrorHandler } from '../../server/http-errors.js'
-import { registerRawBody } from '../raw-body.js'
+import { mediaType, registerRawBody } from '../raw-body.js'
 import type { SpanSink } from '../span-sink.js'
+import { decodeZipkinV1Json } from './v1-json.js'
+import { decodeZipkinV1Thrift } from './v1-thrift.js'
+import { zipkinV1ToModel } from './v1-to-model.js'
 import { decodeZipkinV2Json } from './v2-json.js'
+import { decodeZipkinV2Proto } from './v2-proto.js'
 import { zipkinV2ToModel } from './v2-to-model.js'
 
 export interface ZipkinReceiverOptions {
@@ -11,15 +20,42 @@ export interface ZipkinReceiverOptions {
   maxBodyBytes: number
 }
 
+const THRIFT_TYPES = new Set(['application/x-thrift', 'application/vnd.apache.thrift.binary'])
+const PROTO_TYPES = new Set(['application/x-protobuf', 'application/protobuf'])
+
+/** Zipkin's answer to a body of the other API version, naming both formats. */
+function wrongEndpoint(expected: string, received: string, path: string): InvalidInputError {
+  return new InvalidInputError(`Expected a ${expected} encoded list, but received: ${received}; post it to ${path}`)
+}
+
+const bodyOf = (request: FastifyRequest): Buffer => (request.body as Buffer | undefined) ?? Buffer.alloc(0)
+
 export const zipkinReceiver: FastifyPluginAsync<ZipkinReceiverOptions> = async (app, { sink, maxBodyBytes }) => {
   registerRawBody(app, maxBodyBytes)
   app.setErrorHandler(textErrorHandler)
 
   // Like Zipkin's server, a body without a recognised content type is read as JSON.
+  app.post('/api/v1/spans', async (request, reply) => {
+    const body = bodyOf(request)
+    // An empty body is accepted whatever its type, as Zipkin does.
+    if (body.length === 0) return reply.code(202).send()
+    const type = mediaType(request)
+    if (PROTO_TYPES.has(type)) throw wrongEndpoint('JSON_V1 or THRIFT', 'PROTO3', '/api/v2/spans')
+    const thrift = THRIFT_TYPES.has(type)
+    const spans: Span[] = zipkinV1ToModel(thrift ? decodeZipkinV1Thrift(body) : decodeZipkinV1Json(body))
+    await sink.accept(spans, { transport: 'http', format: thrift ? 'zipkin-v1-thrift' : 'zipkin-v1-json', bytes: body.length })
+    return reply.code(202).send()
+  })
+
   app.post('/api/v2/spans', async (request, reply) => {
-    const body = (request.body as Buffer | undefined) ?? Buffer.alloc(0)
-    const spans = zipkinV2ToModel(decodeZipkinV2Json(body))
-    await sink.accept(spans, { transport: 'http', format: 'zipkin-v2-json', bytes: body.length })
+    const body = bodyOf(request)
+    // An empty body is accepted whatever its type, as Zipkin does.
+    if (body.length === 0) return reply.code(202).send()
+    const type = mediaType(request)
+    if (THRIFT_TYPES.has(type)) throw wrongEndpoint('JSON_V2 or PROTO3', 'THRIFT', '/api/v1/spans')
+    const proto = PROTO_TYPES.has(type)
+    const spans = zipkinV2ToModel(proto ? decodeZipkinV2Proto(body) : decodeZipkinV2Json(body))
+    await sink.accept(spans, { transport: 'http', format: proto ? 'zipkin-v2-proto3' : 'zipkin-v2-json', bytes: body.length })
     return reply.code(202).send()
   })
 }

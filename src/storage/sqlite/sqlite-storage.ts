@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, statSync } from 'node:fs'
 import { dirname } from 'node:path'
 import { deflateRawSync, inflateRawSync } from 'node:zlib'
 import Database from 'better-sqlite3'
-import type { Span, SpanKind, TraceId } from '../../model/span.js'
+import { ANNOTATION_FIELD, type Span, type SpanKind, type TraceId } from '../../model/span.js'
 import { tagValueString } from '../../model/tag-string.js'
 import type { DependencyLink, DependencyQuery, Operation, OperationQuery, Storage, TraceQuery } from '../storage.js'
 import { DependencyLinks, type StoredSpanService } from './dependency-links.js'
@@ -18,10 +18,13 @@ export interface SqliteStorageOptions {
   segmentPostings?: number
   /** Most spans per compressed block. */
   blockMaxSpans?: number
+  /** Tag keys whose values are remembered for autocompletion (Zipkin's AUTOCOMPLETE_KEYS). */
+  autocompleteKeys?: readonly string[]
 }
 
 const DEFAULT_SEGMENT_POSTINGS = 200_000
 const DEFAULT_BLOCK_MAX_SPANS = 256
+const KNOWN_NAMES_MAX = 100_000
 
 interface SegmentRow {
   id: number
@@ -61,6 +64,10 @@ export class SqliteStorage implements Storage {
   private readonly serviceIds = new Map<string, number>()
   private readonly operationIds = new Map<string, number>()
   private readonly searchStatements = new Map<string, Database.Statement>()
+  private readonly autocompleteKeys: ReadonlySet<string>
+  /** `serviceId\0name` pairs and `key\0value` pairs already stored, so repeats cost no statement. */
+  private readonly knownRemoteServices = new Set<string>()
+  private readonly knownTagValues = new Set<string>()
   private readonly stmt
   private readonly dependencies: DependencyLinks
   private nextBlockId: number
@@ -71,6 +78,7 @@ export class SqliteStorage implements Storage {
     this.path = options.path
     this.segmentPostings = options.segmentPostings ?? DEFAULT_SEGMENT_POSTINGS
     this.blockMaxSpans = options.blockMaxSpans ?? DEFAULT_BLOCK_MAX_SPANS
+    this.autocompleteKeys = new Set(options.autocompleteKeys ?? [])
     // No busy wait while opening: it would block the event loop; open() retries instead.
     this.db = new Database(options.path, { timeout: 0 })
     this.db.pragma('journal_mode = WAL')
@@ -111,6 +119,10 @@ export class SqliteStorage implements Storage {
       selectExpiredSegments: prepare(sql.SELECT_EXPIRED_SEGMENTS).pluck(),
       deleteSegmentPostings: prepare(sql.DELETE_SEGMENT_POSTINGS),
       deleteSegment: prepare(sql.DELETE_SEGMENT),
+      insertRemoteService: prepare(sql.INSERT_REMOTE_SERVICE),
+      selectRemoteServices: prepare(sql.SELECT_REMOTE_SERVICES).pluck(),
+      insertTagValue: prepare(sql.INSERT_TAG_VALUE),
+      selectTagValues: prepare(sql.SELECT_TAG_VALUES).pluck(),
     }
     this.dependencies = new DependencyLinks(this.db)
     this.nextBlockId = (prepare(sql.SELECT_MAX_BLOCK_ID).get() as { id: number }).id + 1
@@ -118,7 +130,14 @@ export class SqliteStorage implements Storage {
   }
 
   async writeSpans(spans: readonly Span[]): Promise<void> {
-    this.writeTransaction(spans)
+    try {
+      this.writeTransaction(spans)
+    } catch (error) {
+      // A rolled-back batch may have added names to the caches that were never committed.
+      this.knownRemoteServices.clear()
+      this.knownTagValues.clear()
+      throw error
+    }
   }
 
   private readonly writeTransaction = (spans: readonly Span[]): void => {
@@ -142,7 +161,8 @@ export class SqliteStorage implements Storage {
         if (inserted.changes === 0) continue // the same span was stored before: a retry
         lines.push(line)
         stored.push({ span, serviceId })
-        for (const tagHash of tagHashes(span)) postings.push(serviceId, tagHash, Number(inserted.lastInsertRowid))
+        this.rememberNames(serviceId, span)
+        for (const tagHash of postingHashes(span)) postings.push(serviceId, tagHash, Number(inserted.lastInsertRowid))
         if (lines.length === this.blockMaxSpans) lines = this.flushBlock(lines)
       }
       if (lines.length > 0) this.flushBlock(lines)
@@ -159,6 +179,29 @@ export class SqliteStorage implements Storage {
     for (; i + chunk <= postings.length; i += chunk) this.stmt.insertOpenPostings.run(postings.slice(i, i + chunk))
     for (; i < postings.length; i += 3) this.stmt.insertOpenPosting.run(postings[i], postings[i + 1], postings[i + 2])
     this.openPostings += postings.length / 3
+  }
+
+  /** Remote service names and autocomplete values, each stored once. */
+  private rememberNames(serviceId: number, span: Span): void {
+    const remote = span.remoteEndpoint?.serviceName
+    if (remote !== undefined && remote !== '') {
+      const key = `${serviceId}\0${remote}`
+      if (!this.knownRemoteServices.has(key)) {
+        this.stmt.insertRemoteService.run(serviceId, remote)
+        this.knownRemoteServices.add(key)
+      }
+    }
+    if (this.autocompleteKeys.size === 0) return
+    for (const tag of span.tags) {
+      if (!this.autocompleteKeys.has(tag.key)) continue
+      const value = tagValueString(tag)
+      const key = `${tag.key}\0${value}`
+      if (this.knownTagValues.has(key)) continue
+      this.stmt.insertTagValue.run(tag.key, value)
+      // The cache only saves statements: keep it bounded for high-cardinality keys.
+      if (this.knownTagValues.size >= KNOWN_NAMES_MAX) this.knownTagValues.clear()
+      this.knownTagValues.add(key)
+    }
   }
 
   private flushBlock(lines: string[]): string[] {
@@ -224,13 +267,45 @@ export class SqliteStorage implements Storage {
     return rows.map(({ name, kind }) => (kind === '' ? { name } : { name, spanKind: kind as SpanKind }))
   }
 
+  async getRemoteServices(serviceName: string): Promise<string[]> {
+    const serviceId = this.stmt.selectServiceId.get(serviceName) as number | undefined
+    if (serviceId === undefined) return []
+    return this.stmt.selectRemoteServices.all(serviceId) as string[]
+  }
+
+  async getTagValues(key: string): Promise<string[]> {
+    return this.stmt.selectTagValues.all(key) as string[]
+  }
+
   async findTraceIds(query: TraceQuery): Promise<TraceId[]> {
+    const conditions = splitConditions(query)
+    if (!query.conditionsAcrossSpans || conditions.length <= 1) return this.matchTraces(query, query.limit).traceIds()
+    // Each condition on its own, then the traces that meet all of them.
+    let matched: Map<string, number> | undefined
+    for (const condition of conditions) {
+      const found = this.matchTraces(condition, Number.MAX_SAFE_INTEGER).startByTraceId
+      const next = new Map<string, number>()
+      for (const [id, startUs] of found) {
+        if (matched === undefined) next.set(id, startUs)
+        else if (matched.has(id)) next.set(id, Math.max(startUs, matched.get(id)!))
+      }
+      matched = next
+      if (matched.size === 0) break
+    }
+    const newest = new NewestTraces(query.limit)
+    for (const [id, startUs] of matched ?? []) newest.add(id, startUs)
+    return newest.traceIds()
+  }
+
+  /** The traces with a span meeting every condition of `query`, newest `limit` kept. */
+  private matchTraces(query: TraceQuery, limit: number): NewestTraces {
+    const newest = new NewestTraces(limit)
     let serviceIds: number[]
     if (query.serviceName === undefined) {
       serviceIds = this.stmt.selectServiceIds.all() as number[]
     } else {
       const id = this.stmt.selectServiceId.get(query.serviceName) as number | undefined
-      if (id === undefined) return []
+      if (id === undefined) return newest
       serviceIds = [id]
     }
     const params: Record<string, number | string> = {
@@ -241,22 +316,27 @@ export class SqliteStorage implements Storage {
     }
     if (query.operationName !== undefined) params.operation = query.operationName
     const shape = { withService: query.serviceName !== undefined, withOperation: query.operationName !== undefined }
-    const newest = new NewestTraces(query.limit)
 
-    if (query.tags.length === 0) {
+    const hashes = [
+      ...query.tags.map((tag) => tagPostingHash(tag.key, tag.value)),
+      ...(query.tagKeysOrAnnotations ?? []).map(keyPostingHash),
+    ]
+    if (query.remoteServiceName !== undefined) hashes.push(remoteServicePostingHash(query.remoteServiceName))
+
+    if (hashes.length === 0) {
       if (query.serviceName !== undefined) params.serviceId = serviceIds[0]!
       for (const row of this.search(sql.searchSpansSql(shape)).iterate(params) as IterableIterator<MatchRow>) {
-        newest.add(row)
+        newest.add(row.trace_id.toString('hex'), row.start_us)
         if (newest.full) break
       }
-      return newest.traceIds()
+      return newest
     }
 
-    query.tags.forEach((tag, i) => (params[`tag${i}`] = hashString(`${tag.key}\0${tag.value}`)))
-    const open = this.search(sql.searchTaggedSpansSql(shape, query.tags.length, 'open'))
-    const sealed = this.search(sql.searchTaggedSpansSql(shape, query.tags.length, 'sealed'))
+    hashes.forEach((hash, i) => (params[`tag${i}`] = hash))
+    const open = this.search(sql.searchTaggedSpansSql(shape, hashes.length, 'open'))
+    const sealed = this.search(sql.searchTaggedSpansSql(shape, hashes.length, 'sealed'))
     for (const serviceId of serviceIds) {
-      for (const row of open.all({ ...params, serviceId }) as MatchRow[]) newest.add(row)
+      for (const row of open.all({ ...params, serviceId }) as MatchRow[]) newest.add(row.trace_id.toString('hex'), row.start_us)
     }
     for (const segment of this.stmt.selectSegments.all() as SegmentRow[]) {
       if (segment.max_start_us < (params.startMin as number) || segment.min_start_us > (params.startMax as number)) continue
@@ -264,10 +344,10 @@ export class SqliteStorage implements Storage {
       // oldest trace already kept, it cannot add a newer one.
       if (newest.full && segment.max_start_us < newest.oldestStartUs) break
       for (const serviceId of serviceIds) {
-        for (const row of sealed.all({ ...params, serviceId, segmentId: segment.id }) as MatchRow[]) newest.add(row)
+        for (const row of sealed.all({ ...params, serviceId, segmentId: segment.id }) as MatchRow[]) newest.add(row.trace_id.toString('hex'), row.start_us)
       }
     }
-    return newest.traceIds()
+    return newest
   }
 
   async getDependencies(query: DependencyQuery): Promise<DependencyLink[]> {
@@ -335,10 +415,14 @@ class NewestTraces {
     return this.sorted()[this.limit - 1]?.[1] ?? -Infinity
   }
 
-  add(row: MatchRow): void {
-    const id = row.trace_id.toString('hex')
+  add(id: string, startUs: number): void {
     const known = this.startByTrace.get(id)
-    if (known === undefined || row.start_us > known) this.startByTrace.set(id, row.start_us)
+    if (known === undefined || startUs > known) this.startByTrace.set(id, startUs)
+  }
+
+  /** Newest matching span start by trace id. */
+  get startByTraceId(): ReadonlyMap<string, number> {
+    return this.startByTrace
   }
 
   traceIds(): TraceId[] {
@@ -352,18 +436,67 @@ class NewestTraces {
   }
 }
 
+/**
+ * A query's conditions one by one, each with the service and time window: every tag, key and
+ * remote service condition, and the span name with the duration range as one more.
+ */
+function splitConditions(query: TraceQuery): TraceQuery[] {
+  const base: TraceQuery = { tags: [], limit: query.limit }
+  if (query.serviceName !== undefined) base.serviceName = query.serviceName
+  if (query.startTimeMinUs !== undefined) base.startTimeMinUs = query.startTimeMinUs
+  if (query.startTimeMaxUs !== undefined) base.startTimeMaxUs = query.startTimeMaxUs
+  const conditions: TraceQuery[] = [
+    ...query.tags.map((tag) => ({ ...base, tags: [tag] })),
+    ...(query.tagKeysOrAnnotations ?? []).map((key) => ({ ...base, tagKeysOrAnnotations: [key] })),
+  ]
+  if (query.remoteServiceName !== undefined) conditions.push({ ...base, remoteServiceName: query.remoteServiceName })
+  if (query.operationName !== undefined || query.durationMinUs !== undefined || query.durationMaxUs !== undefined) {
+    const condition: TraceQuery = { ...base }
+    if (query.operationName !== undefined) condition.operationName = query.operationName
+    if (query.durationMinUs !== undefined) condition.durationMinUs = query.durationMinUs
+    if (query.durationMaxUs !== undefined) condition.durationMaxUs = query.durationMaxUs
+    conditions.push(condition)
+  }
+  return conditions
+}
+
 function traceIdBytes(traceId: TraceId): Buffer {
   return Buffer.from(traceId, 'hex')
 }
 
-/** Hashes of `key\0value` for every span tag, process tag and log field, each once. */
-function tagHashes(span: Span): Set<number> {
+function tagPostingHash(key: string, value: string): number {
+  return hashString(`${key}\0${value}`)
+}
+
+/** A span tag key or an annotation value; the \u0001 prefix keeps these apart from tag hashes. */
+function keyPostingHash(keyOrAnnotation: string): number {
+  return hashString(`\u0001key\0${keyOrAnnotation}`)
+}
+
+function remoteServicePostingHash(name: string): number {
+  return hashString(`\u0001remote\0${name}`)
+}
+
+/**
+ * The postings of a span, each once: `key\0value` for every span tag, process tag and log
+ * field; the key of every span tag and the value of every annotation (Zipkin's bare
+ * annotationQuery terms); the remote service name.
+ */
+function postingHashes(span: Span): Set<number> {
   const hashes = new Set<number>()
   const addAll = (tags: Span['tags']) => {
-    for (const tag of tags) hashes.add(hashString(`${tag.key}\0${tagValueString(tag)}`))
+    for (const tag of tags) hashes.add(tagPostingHash(tag.key, tagValueString(tag)))
   }
   addAll(span.tags)
   addAll(span.process.tags)
-  for (const log of span.logs) addAll(log.fields)
+  for (const log of span.logs) {
+    addAll(log.fields)
+    for (const field of log.fields) {
+      if (field.key === ANNOTATION_FIELD && field.type === 'string') hashes.add(keyPostingHash(field.value))
+    }
+  }
+  for (const tag of span.tags) hashes.add(keyPostingHash(tag.key))
+  const remote = span.remoteEndpoint?.serviceName
+  if (remote !== undefined && remote !== '') hashes.add(remoteServicePostingHash(remote))
   return hashes
 }

@@ -13,6 +13,11 @@ export const SELECT_OPERATION_ID = 'SELECT id FROM operations WHERE service_id =
 export const SELECT_OPERATIONS = 'SELECT name, kind FROM operations WHERE service_id = ? ORDER BY name, kind'
 export const SELECT_OPERATIONS_OF_KIND = 'SELECT name, kind FROM operations WHERE service_id = ? AND kind = ? ORDER BY name'
 
+export const INSERT_REMOTE_SERVICE = 'INSERT INTO remote_services (service_id, name) VALUES (?, ?) ON CONFLICT DO NOTHING'
+export const SELECT_REMOTE_SERVICES = 'SELECT name FROM remote_services WHERE service_id = ? ORDER BY name'
+export const INSERT_TAG_VALUE = 'INSERT INTO tag_values (key, value) VALUES (?, ?) ON CONFLICT DO NOTHING'
+export const SELECT_TAG_VALUES = 'SELECT value FROM tag_values WHERE key = ? ORDER BY value'
+
 export const INSERT_SPAN = `INSERT INTO spans
   (trace_id, content_hash, block_id, block_line, service_id, operation_id, start_us, duration_us)
   VALUES (?, ?, ?, ?, ?, ?, ?, ?)

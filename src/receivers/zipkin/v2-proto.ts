@@ -1,0 +1,120 @@
+/** Decodes Zipkin proto3 `ListOfSpans` (proto/zipkin.proto) into Zipkin v2 spans. */
+import { fileURLToPath } from 'node:url'
+import protobuf from 'protobufjs'
+import { InvalidInputError } from '../../errors.js'
+import { ipv6Text } from './ipv6-text.js'
+import type { ZipkinEndpoint, ZipkinKind, ZipkinV2Span } from './zipkin-v2-span.js'
+
+/** The project's `proto/` folder, from both `src/` and `dist/`. */
+export const PROTO_DIR = fileURLToPath(new URL('../../../proto/', import.meta.url))
+
+interface ProtoEndpoint {
+  serviceName?: string
+  ipv4?: Uint8Array
+  ipv6?: Uint8Array
+  port?: number
+}
+
+interface ProtoSpan {
+  traceId?: Uint8Array
+  parentId?: Uint8Array
+  id?: Uint8Array
+  kind?: number
+  name?: string
+  timestamp?: string
+  duration?: string
+  localEndpoint?: ProtoEndpoint
+  remoteEndpoint?: ProtoEndpoint
+  annotations?: { timestamp?: string; value?: string }[]
+  tags?: Record<string, string>
+  debug?: boolean
+  shared?: boolean
+}
+
+const KINDS: (ZipkinKind | undefined)[] = [undefined, 'CLIENT', 'SERVER', 'PRODUCER', 'CONSUMER']
+
+let listOfSpans: protobuf.Type | undefined
+
+/** Loaded on first use, not at import. */
+function listType(): protobuf.Type {
+  listOfSpans ??= protobuf.loadSync(`${PROTO_DIR}zipkin.proto`).lookupType('zipkin.proto3.ListOfSpans')
+  return listOfSpans
+}
+
+export function decodeZipkinV2Proto(body: Buffer): ZipkinV2Span[] {
+  if (body.length === 0) return []
+  const type = listType()
+  let decoded: { spans?: ProtoSpan[] }
+  try {
+    // 64-bit values as decimal strings, so none passes through a JS number unchecked.
+    decoded = type.toObject(type.decode(body), { longs: String, defaults: false }) as { spans?: ProtoSpan[] }
+  } catch (error) {
+    throw new InvalidInputError(`the body is not a Zipkin proto3 ListOfSpans (${(error as Error).message})`)
+  }
+  return (decoded.spans ?? []).map((span, i) => convertSpan(span, `span[${i}]`))
+}
+
+function hexId(bytes: Uint8Array | undefined, lengths: number[], path: string): string | undefined {
+  if (bytes === undefined || bytes.length === 0) return undefined
+  if (!lengths.includes(bytes.length)) throw new InvalidInputError(`${path}: expected ${lengths.join(' or ')} bytes, got ${bytes.length}`)
+  return Buffer.from(bytes).toString('hex')
+}
+
+function microseconds(text: string | undefined, path: string): number | undefined {
+  if (text === undefined || text === '0') return undefined
+  const value = Number(text)
+  if (!Number.isSafeInteger(value)) throw new InvalidInputError(`${path}: ${text} microseconds is out of range`)
+  return value
+}
+
+function convertSpan(proto: ProtoSpan, path: string): ZipkinV2Span {
+  const traceId = hexId(proto.traceId, [8, 16], `${path}.trace_id`)
+  if (traceId === undefined) throw new InvalidInputError(`${path}.trace_id is missing`)
+  const id = hexId(proto.id, [8], `${path}.id`)
+  if (id === undefined) throw new InvalidInputError(`${path}.id is missing`)
+  const span: ZipkinV2Span = {
+    traceId,
+    id,
+    annotations: (proto.annotations ?? []).map((a, j) => ({
+      timestamp: microseconds(a.timestamp, `${path}.annotations[${j}].timestamp`) ?? 0,
+      value: a.value ?? '',
+    })),
+    tags: { ...proto.tags },
+  }
+  const parentId = hexId(proto.parentId, [8], `${path}.parent_id`)
+  if (parentId !== undefined) span.parentId = parentId
+  if (proto.kind !== undefined && proto.kind !== 0) {
+    const kind = KINDS[proto.kind]
+    if (!kind) throw new InvalidInputError(`${path}.kind: expected 0 to 4, got ${proto.kind}`)
+    span.kind = kind
+  }
+  if (proto.name) span.name = proto.name
+  const timestamp = microseconds(proto.timestamp, `${path}.timestamp`)
+  if (timestamp !== undefined) span.timestamp = timestamp
+  const duration = microseconds(proto.duration, `${path}.duration`)
+  if (duration !== undefined) span.duration = duration
+  if (proto.debug) span.debug = true
+  if (proto.shared) span.shared = true
+  if (proto.localEndpoint) span.localEndpoint = convertEndpoint(proto.localEndpoint, `${path}.local_endpoint`)
+  if (proto.remoteEndpoint) span.remoteEndpoint = convertEndpoint(proto.remoteEndpoint, `${path}.remote_endpoint`)
+  return span
+}
+
+function convertEndpoint(proto: ProtoEndpoint, path: string): ZipkinEndpoint {
+  const endpoint: ZipkinEndpoint = {}
+  if (proto.serviceName) endpoint.serviceName = proto.serviceName
+  if (proto.ipv4 && proto.ipv4.length > 0) {
+    if (proto.ipv4.length !== 4) throw new InvalidInputError(`${path}.ipv4: expected 4 bytes, got ${proto.ipv4.length}`)
+    endpoint.ipv4 = [...proto.ipv4].join('.')
+  }
+  if (proto.ipv6 && proto.ipv6.length > 0) {
+    const text = ipv6Text(proto.ipv6)
+    if (text === undefined) throw new InvalidInputError(`${path}.ipv6: expected 16 bytes, got ${proto.ipv6.length}`)
+    endpoint.ipv6 = text
+  }
+  if (proto.port) {
+    if (proto.port < 0 || proto.port > 65535) throw new InvalidInputError(`${path}.port: expected 1 to 65535, got ${proto.port}`)
+    endpoint.port = proto.port
+  }
+  return endpoint
+}

@@ -1,0 +1,103 @@
+/**
+ * Zipkin proto3: ListOfSpans bodies built with protobufjs from proto/zipkin.proto read back
+ * exactly as the same spans posted as JSON v2 do.
+ */
+import { readFileSync } from 'node:fs'
+import { gzipSync } from 'node:zlib'
+import protobuf from 'protobufjs'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startTestApp, type TestApp } from '../helpers/test-app.js'
+import { type ZipkinJsonSpan, jaegerShape, jaegerTrace, postSpans, sortZipkin, zipkinGet } from '../helpers/zipkin-query.js'
+
+const ListOfSpans = protobuf.loadSync(new URL('../../proto/zipkin.proto', import.meta.url).pathname).lookupType('zipkin.proto3.ListOfSpans')
+const KIND = { CLIENT: 1, SERVER: 2, PRODUCER: 3, CONSUMER: 4 } as const
+
+function ipv6Bytes(text: string): Buffer {
+  const [head, tail = ''] = text.split('::') as [string, string?]
+  const left = head ? head.split(':') : []
+  const right = tail ? tail.split(':') : []
+  const groups = text.includes('::') ? [...left, ...Array(8 - left.length - right.length).fill('0'), ...right] : left
+  return Buffer.from(groups.flatMap((g) => [(parseInt(g, 16) >> 8) & 0xff, parseInt(g, 16) & 0xff]))
+}
+
+function protoEndpoint(endpoint: Record<string, unknown> | undefined) {
+  if (!endpoint) return undefined
+  return {
+    serviceName: endpoint.serviceName,
+    ipv4: endpoint.ipv4 ? Buffer.from((endpoint.ipv4 as string).split('.').map(Number)) : undefined,
+    ipv6: endpoint.ipv6 ? ipv6Bytes(endpoint.ipv6 as string) : undefined,
+    port: endpoint.port,
+  }
+}
+
+/** The JSON v2 spans as a proto3 ListOfSpans body. */
+function toProto(spans: ZipkinJsonSpan[]): Uint8Array {
+  const message = ListOfSpans.fromObject({
+    spans: spans.map((span) => ({
+      traceId: Buffer.from(span.traceId, 'hex'),
+      parentId: span.parentId ? Buffer.from(span.parentId, 'hex') : undefined,
+      id: Buffer.from(span.id, 'hex'),
+      kind: span.kind ? KIND[span.kind as keyof typeof KIND] : 0,
+      name: span.name,
+      timestamp: span.timestamp === undefined ? undefined : String(span.timestamp),
+      duration: span.duration === undefined ? undefined : String(span.duration),
+      localEndpoint: protoEndpoint(span.localEndpoint),
+      remoteEndpoint: protoEndpoint(span.remoteEndpoint),
+      annotations: (span.annotations ?? []).map((a) => ({ timestamp: String(a.timestamp), value: a.value })),
+      tags: span.tags,
+      debug: span.debug,
+      shared: span.shared,
+    })),
+  })
+  return ListOfSpans.encode(message).finish()
+}
+
+const FILES = ['messaging.json', 'ascend.json', 'envoy.json', 'malformed.json']
+const conformance = (file: string) => JSON.parse(readFileSync(new URL(`../../../shared/conformance/zipkin/${file}`, import.meta.url), 'utf8')) as ZipkinJsonSpan[]
+
+describe('Zipkin proto3 on /api/v2/spans', () => {
+  let jsonApp: TestApp
+  let protoApp: TestApp
+  beforeAll(async () => {
+    ;[jsonApp, protoApp] = await Promise.all([startTestApp(), startTestApp()])
+  })
+  afterAll(async () => {
+    for (const app of [jsonApp, protoApp]) {
+      await app?.close()
+      app?.removeFiles()
+    }
+  })
+
+  it.each(FILES)('%s: the same trace in as proto3 and as JSON, the same trace out of both APIs', async (file) => {
+    const spans = conformance(file)
+    expect(await postSpans(jsonApp.urls.zipkin, '/api/v2/spans', JSON.stringify(spans))).toEqual({ status: 202, text: '' })
+    // gzip on the proto path too: the body parser inflates before the decoder.
+    const body = gzipSync(toProto(spans))
+    const response = await fetch(`${protoApp.urls.zipkin}/api/v2/spans`, {
+      method: 'POST',
+      body,
+      headers: { 'content-type': 'application/x-protobuf', 'content-encoding': 'gzip' },
+    })
+    expect(response.status).toBe(202)
+
+    const traceId = spans[0]!.traceId
+    const fromJson = await zipkinGet<ZipkinJsonSpan[]>(jsonApp.urls.zipkin, `/api/v2/trace/${traceId}`)
+    const fromProto = await zipkinGet<ZipkinJsonSpan[]>(protoApp.urls.zipkin, `/api/v2/trace/${traceId}`)
+    expect(sortZipkin(fromProto)).toEqual(sortZipkin(fromJson))
+    expect(fromProto).toHaveLength(spans.length)
+    expect(jaegerShape(await jaegerTrace(protoApp.urls.query, traceId))).toEqual(jaegerShape(await jaegerTrace(jsonApp.urls.query, traceId)))
+  })
+
+  it('rejects bytes that are not a ListOfSpans with 400 and stores nothing', async () => {
+    const bad = await postSpans(protoApp.urls.zipkin, '/api/v2/spans', Buffer.from([0x0a, 0x05, 0x0a, 0x03, 0x01]), 'application/x-protobuf')
+    expect(bad.status).toBe(400)
+    expect(bad.text).toMatch(/ListOfSpans|trace_id/)
+    const shortId = ListOfSpans.encode(ListOfSpans.fromObject({ spans: [{ traceId: Buffer.from('0102', 'hex'), id: Buffer.alloc(8, 1) }] })).finish()
+    const rejected = await postSpans(protoApp.urls.zipkin, '/api/v2/spans', shortId, 'application/x-protobuf')
+    expect(rejected).toEqual({ status: 400, text: 'span[0].trace_id: expected 8 or 16 bytes, got 2\n' })
+  })
+
+  it('an empty proto3 body is accepted', async () => {
+    expect(await postSpans(protoApp.urls.zipkin, '/api/v2/spans', new Uint8Array(0), 'application/x-protobuf')).toEqual({ status: 202, text: '' })
+  })
+})
