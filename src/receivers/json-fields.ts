@@ -50,6 +50,12 @@ export function optionalBoolean(object: JsonObject, key: string, path: string): 
   return value
 }
 
+export function requiredString(object: JsonObject, key: string, path: string): string {
+  const value = optionalString(object, key, path)
+  if (value === undefined) throw new InvalidInputError(`${path}.${key} is missing`)
+  return value
+}
+
 /** A non-negative integer; quoted digits are accepted, as Zipkin's own reader does. */
 export function optionalInteger(object: JsonObject, key: string, path: string): number | undefined {
   const value = object[key]

@@ -8,21 +8,14 @@ import {
   optionalBoolean,
   optionalInteger,
   optionalString,
-  parseJson,
+  requiredString,
 } from '../json-fields.js'
-import { THRIFT_LIST_OF_STRUCTS, decodeEndpoint, requiredString } from './v2-json.js'
+import { decodeEndpoint, parseZipkinJsonList } from './zipkin-json.js'
 import type { ZipkinV1Annotation, ZipkinV1BinaryAnnotation, ZipkinV1Span, ZipkinV1Value } from './zipkin-v1-span.js'
 
 /** Decodes a Zipkin JSON v1 list of spans, validating every field on the way. */
 export function decodeZipkinV1Json(body: Buffer): ZipkinV1Span[] {
-  if (body.length === 0) return []
-  // A Thrift list of structs starts with type byte 12, which no JSON text does.
-  if (body[0] === THRIFT_LIST_OF_STRUCTS) throw new InvalidInputError('Expected a JSON_V1 encoded list, but received: THRIFT; send it with Content-Type: application/x-thrift')
-  const list = parseJson(body, 'a JSON list of Zipkin v1 spans')
-  if (!Array.isArray(list)) {
-    throw new InvalidInputError('Expected a JSON_V1 encoded list, but received a single JSON value; wrap the spans in [ ]')
-  }
-  return list.map((item, i) => decodeSpan(item, `span[${i}]`))
+  return parseZipkinJsonList(body, 'JSON_V1', 'send it with Content-Type: application/x-thrift').map((item, i) => decodeSpan(item, `span[${i}]`))
 }
 
 function decodeSpan(item: unknown, path: string): ZipkinV1Span {

@@ -7,25 +7,17 @@ import {
   optionalBoolean,
   optionalInteger,
   optionalString,
-  parseJson,
+  requiredString,
 } from '../json-fields.js'
-import type { ZipkinAnnotation, ZipkinEndpoint, ZipkinKind, ZipkinV2Span } from './zipkin-v2-span.js'
+import { decodeEndpoint, parseZipkinJsonList } from './zipkin-json.js'
+import type { ZipkinAnnotation, ZipkinKind, ZipkinV2Span } from './zipkin-v2-span.js'
 
 const KINDS = new Set<string>(['CLIENT', 'SERVER', 'PRODUCER', 'CONSUMER'])
 
-/** The first byte of a Thrift list of structs (its element type). */
-export const THRIFT_LIST_OF_STRUCTS = 12
-
 /** Decodes a Zipkin JSON v2 list of spans, validating every field on the way. */
 export function decodeZipkinV2Json(body: Buffer): ZipkinV2Span[] {
-  if (body.length === 0) return []
-  // A Thrift list of structs starts with type byte 12, which no JSON text does.
-  if (body[0] === THRIFT_LIST_OF_STRUCTS) throw new InvalidInputError('Expected a JSON_V2 encoded list, but received: THRIFT; post Zipkin v1 Thrift to /api/v1/spans with Content-Type: application/x-thrift')
-  const list = parseJson(body, 'a JSON list of Zipkin v2 spans')
-  if (!Array.isArray(list)) {
-    throw new InvalidInputError('Expected a JSON_V2 encoded list, but received a single JSON value; wrap the spans in [ ]')
-  }
-  return list.map((item, i) => decodeSpan(item, `span[${i}]`))
+  const thriftAdvice = 'post Zipkin v1 Thrift to /api/v1/spans with Content-Type: application/x-thrift'
+  return parseZipkinJsonList(body, 'JSON_V2', thriftAdvice).map((item, i) => decodeSpan(item, `span[${i}]`))
 }
 
 function decodeSpan(item: unknown, path: string): ZipkinV2Span {
@@ -63,29 +55,6 @@ function decodeSpan(item: unknown, path: string): ZipkinV2Span {
 
 function hasV1Annotations(json: JsonObject): boolean {
   return Array.isArray(json.annotations) && json.annotations.some((a) => typeof a === 'object' && a !== null && 'endpoint' in a)
-}
-
-export function requiredString(json: JsonObject, key: string, path: string): string {
-  const value = optionalString(json, key, path)
-  if (value === undefined) throw new InvalidInputError(`${path}.${key} is missing`)
-  return value
-}
-
-export function decodeEndpoint(value: unknown, path: string): ZipkinEndpoint {
-  const json = asObject(value, path)
-  const endpoint: ZipkinEndpoint = {}
-  const serviceName = optionalString(json, 'serviceName', path)
-  if (serviceName !== undefined) endpoint.serviceName = serviceName
-  const ipv4 = optionalString(json, 'ipv4', path)
-  if (ipv4 !== undefined) endpoint.ipv4 = ipv4
-  const ipv6 = optionalString(json, 'ipv6', path)
-  if (ipv6 !== undefined) endpoint.ipv6 = ipv6
-  const port = optionalInteger(json, 'port', path)
-  if (port !== undefined) {
-    if (port > 65535) throw invalid(`${path}.port`, 'a port number up to 65535', port)
-    if (port !== 0) endpoint.port = port
-  }
-  return endpoint
 }
 
 function decodeAnnotations(value: unknown, path: string): ZipkinAnnotation[] {
