@@ -3,8 +3,8 @@
  * POST /api/traces; the traces read back intact through the Jaeger HTTP API.
  */
 import jaegerClient from 'jaeger-client'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { getJson, startTestApp, type TestApp } from '../helpers/test-app.js'
+import { describe, expect, it } from 'vitest'
+import { getJson, useTestApp } from '../helpers/test-app.js'
 
 interface UiKeyValue {
   key: string
@@ -46,14 +46,7 @@ function close(tracer: ReturnType<typeof makeTracer>): Promise<void> {
 }
 
 describe('jaeger-client HTTP sender to POST /api/traces', () => {
-  let app: TestApp
-  beforeAll(async () => {
-    app = await startTestApp()
-  })
-  afterAll(async () => {
-    await app?.close()
-    app?.removeFiles()
-  })
+  const app = useTestApp()
 
   it('stores a two-service trace with typed tags, logs and references', async () => {
     const endpoint = `${app.urls.jaegerHttp}/api/traces`

@@ -5,8 +5,8 @@
  */
 import { gzipSync } from 'node:zlib'
 import thrift, { type TProtocol } from 'thrift'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startTestApp, type TestApp } from '../helpers/test-app.js'
+import { describe, expect, it } from 'vitest'
+import { useTestApp } from '../helpers/test-app.js'
 
 const { Type } = thrift.Thrift
 
@@ -173,14 +173,7 @@ function sampleSpans(traceIdLow: bigint): TestSpan[] {
 }
 
 describe('POST /api/traces (jaeger.thrift over HTTP)', () => {
-  let app: TestApp
-  beforeAll(async () => {
-    app = await startTestApp()
-  })
-  afterAll(async () => {
-    await app?.close()
-    app?.removeFiles()
-  })
+  const app = useTestApp()
 
   const post = (body: Buffer, contentType: string) =>
     fetch(`${app.urls.jaegerHttp}/api/traces`, { method: 'POST', headers: { 'content-type': contentType }, body })

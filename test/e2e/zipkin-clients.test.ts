@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Annotation, BatchRecorder, ExplicitContext, InetAddress, jsonEncoder, model, Tracer, TraceId, option } from 'zipkin'
 import THRIFT from 'zipkin-encoder-thrift'
 import { HttpLogger } from 'zipkin-transport-http'
-import { startTestApp, type TestApp } from '../helpers/test-app.js'
+import { startTestApp, type TestApp, useTestApp } from '../helpers/test-app.js'
 import {
   type ZipkinJsonSpan,
   eventuallyTrace,
@@ -85,14 +85,7 @@ describe('py_zipkin V1_THRIFT, V1_JSON and V2_JSON', () => {
 })
 
 describe('zipkin-encoder-thrift', () => {
-  let app: TestApp
-  beforeAll(async () => {
-    app = await startTestApp()
-  })
-  afterAll(async () => {
-    await app?.close()
-    app?.removeFiles()
-  })
+  const app = useTestApp()
 
   it('a Thrift list of spans reads back through both APIs', async () => {
     const traceId = '5af7183fb1d4cf5f' + '6b5d3c2a1e0f9d8c'
@@ -160,14 +153,7 @@ interface FlushableLogger extends EventEmitter {
 }
 
 describe('zipkin-js with the JSON v1 encoder', () => {
-  let app: TestApp
-  beforeAll(async () => {
-    app = await startTestApp()
-  })
-  afterAll(async () => {
-    await app?.close()
-    app?.removeFiles()
-  })
+  const app = useTestApp()
 
   it('an RPC recorded by client and server tracers reads back through both APIs', async () => {
     const endpoint = `${app.urls.zipkin}/api/v1/spans`

@@ -4,22 +4,15 @@
  * returns what was stored, as Zipkin does; the Jaeger API shows one merged trace.
  */
 import { readFileSync } from 'node:fs'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startTestApp, type TestApp } from '../helpers/test-app.js'
+import { describe, expect, it } from 'vitest'
+import { useTestApp } from '../helpers/test-app.js'
 import { type ZipkinJsonSpan, jaegerShape, jaegerTrace, postSpans, sortZipkin, zipkinGet } from '../helpers/zipkin-query.js'
 
 const web = { serviceName: 'web', ipv4: '10.2.0.1' }
 const worker = { serviceName: 'worker', ipv4: '10.2.0.2' }
 
 describe('spans in pieces', () => {
-  let app: TestApp
-  beforeAll(async () => {
-    app = await startTestApp()
-  })
-  afterAll(async () => {
-    await app?.close()
-    app?.removeFiles()
-  })
+  const app = useTestApp()
 
   it('a one-way RPC sent as two v1 fragments reads back as one trace with a client -> server link', async () => {
     const traceId = '1111111111111111'

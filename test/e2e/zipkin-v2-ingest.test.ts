@@ -1,24 +1,17 @@
 /** Zipkin JSON v2 ingest over HTTP and what the Jaeger API then answers. */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { jaegerGet } from '../helpers/jaeger-api.js'
-import { startTestApp, type TestApp } from '../helpers/test-app.js'
+import { useTestApp } from '../helpers/test-app.js'
 import { postZipkinV2, randomId, zipkinSpan } from '../helpers/zipkin-spans.js'
 
 describe('Zipkin JSON v2 ingest and the Jaeger query API', () => {
-  let app: TestApp
+  const app = useTestApp()
   const traceIds = async (query: string) => {
     const { status, body } = await jaegerGet<{ traceID: string }[]>(app.urls.query, `/api/traces?${query}`)
     expect(status, JSON.stringify(body.errors)).toBe(200)
     return body.data.map((t) => t.traceID)
   }
 
-  beforeAll(async () => {
-    app = await startTestApp()
-  })
-  afterAll(async () => {
-    await app?.close()
-    app?.removeFiles()
-  })
 
   it('answers 202 with an empty body, also for gzip, an empty body and []', async () => {
     const span = zipkinSpan({ service: 'ingest-svc' })
