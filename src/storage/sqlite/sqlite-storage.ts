@@ -9,6 +9,8 @@ import { DependencyLinks, type StoredSpanService } from './dependency-links.js'
 import { MIGRATIONS_DIR, migrate, readMigrations } from './migrate.js'
 import { decodeSpan, encodeSpan } from './span-codec.js'
 import * as sql from './statements.js'
+import { decodeIdList, encodeIdList, intersectIdLists } from './id-list.js'
+import { OpenPostings } from './open-postings.js'
 import { hashString } from './string-hash.js'
 
 export interface SqliteStorageOptions {
@@ -71,7 +73,7 @@ export class SqliteStorage implements Storage {
   private readonly stmt
   private readonly dependencies: DependencyLinks
   private nextBlockId: number
-  private openPostings: number
+  private readonly openPostings = new OpenPostings()
 
   constructor(options: SqliteStorageOptions) {
     mkdirSync(dirname(options.path), { recursive: true })
@@ -109,7 +111,8 @@ export class SqliteStorage implements Storage {
       insertOpenPosting: prepare(sql.INSERT_OPEN_POSTING),
       insertOpenPostings: prepare(sql.INSERT_OPEN_POSTINGS),
       insertSegment: prepare(sql.INSERT_SEGMENT),
-      sealOpenPostings: prepare(sql.SEAL_OPEN_POSTINGS),
+      insertPostingList: prepare(sql.INSERT_POSTING_LIST),
+      selectPostingList: prepare(sql.SELECT_POSTING_LIST).pluck(),
       clearOpenPostings: prepare(sql.CLEAR_OPEN_POSTINGS),
       selectSegments: prepare(sql.SELECT_SEGMENTS),
       selectOldestSpans: prepare(sql.SELECT_OLDEST_SPANS),
@@ -126,7 +129,7 @@ export class SqliteStorage implements Storage {
     }
     this.dependencies = new DependencyLinks(this.db)
     this.nextBlockId = (prepare(sql.SELECT_MAX_BLOCK_ID).get() as { id: number }).id + 1
-    this.openPostings = (prepare(sql.COUNT_OPEN_POSTINGS).get() as { n: number }).n
+    this.openPostings.add((prepare(sql.SELECT_OPEN_POSTINGS).raw().all() as number[][]).flat())
   }
 
   async writeSpans(spans: readonly Span[]): Promise<void> {
@@ -141,9 +144,9 @@ export class SqliteStorage implements Storage {
   }
 
   private readonly writeTransaction = (spans: readonly Span[]): void => {
-    this.db.transaction(() => {
+    const postings: number[] = []
+    const sealed = this.db.transaction(() => {
       let lines: string[] = []
-      const postings: number[] = []
       const stored: StoredSpanService[] = []
       for (const span of spans) {
         const line = encodeSpan(span)
@@ -168,8 +171,13 @@ export class SqliteStorage implements Storage {
       if (lines.length > 0) this.flushBlock(lines)
       this.insertOpenPostings(postings)
       this.dependencies.record(stored)
-      if (this.openPostings >= this.segmentPostings) this.sealOpenPostings()
+      if (this.openPostings.size + postings.length / 3 < this.segmentPostings) return false
+      this.sealOpenPostings(postings)
+      return true
     })()
+    // The in-memory tail changes only once the transaction has committed.
+    if (sealed) this.openPostings.clear()
+    else this.openPostings.add(postings)
   }
 
   /** `postings` is flat (service, hash, span) triples; most go in many-row statements. */
@@ -178,7 +186,6 @@ export class SqliteStorage implements Storage {
     let i = 0
     for (; i + chunk <= postings.length; i += chunk) this.stmt.insertOpenPostings.run(postings.slice(i, i + chunk))
     for (; i < postings.length; i += 3) this.stmt.insertOpenPosting.run(postings[i], postings[i + 1], postings[i + 2])
-    this.openPostings += postings.length / 3
   }
 
   /** Remote service names and autocomplete values, each stored once. */
@@ -210,12 +217,19 @@ export class SqliteStorage implements Storage {
     return []
   }
 
-  private sealOpenPostings(): void {
+  /**
+   * Moves the open tail's postings, and the batch's, into a new segment: one delta-encoded
+   * id list per service and tag.
+   */
+  private sealOpenPostings(batch: readonly number[]): void {
     const segmentId = this.stmt.insertSegment.run().lastInsertRowid
-    this.stmt.sealOpenPostings.run(segmentId)
+    for (const [serviceId, tagHash, spanIds] of this.openPostings.lists(batch)) {
+      this.stmt.insertPostingList.run(segmentId, serviceId, tagHash, encodeIdList(spanIds))
+    }
     this.stmt.clearOpenPostings.run()
-    this.openPostings = 0
   }
+
+
 
   private serviceId(name: string): number {
     let id = this.serviceIds.get(name)
@@ -332,11 +346,14 @@ export class SqliteStorage implements Storage {
       return newest
     }
 
-    hashes.forEach((hash, i) => (params[`tag${i}`] = hash))
-    const open = this.search(sql.searchTaggedSpansSql(shape, hashes.length, 'open'))
-    const sealed = this.search(sql.searchTaggedSpansSql(shape, hashes.length, 'sealed'))
+    const byId = this.search(sql.searchSpansByIdSql(shape))
+    const addSpans = (ids: number[]) => {
+      if (ids.length === 0) return
+      for (const row of byId.all({ ...params, ids: JSON.stringify(ids) }) as MatchRow[]) newest.add(row.trace_id.toString('hex'), row.start_us)
+    }
     for (const serviceId of serviceIds) {
-      for (const row of open.all({ ...params, serviceId }) as MatchRow[]) newest.add(row.trace_id.toString('hex'), row.start_us)
+      const lists = hashes.map((hash) => this.openPostings.get(serviceId, hash))
+      if (lists.every((list) => list !== undefined)) addSpans(intersectIdLists(lists as number[][]))
     }
     for (const segment of this.stmt.selectSegments.all() as SegmentRow[]) {
       if (segment.max_start_us < (params.startMin as number) || segment.min_start_us > (params.startMax as number)) continue
@@ -344,7 +361,8 @@ export class SqliteStorage implements Storage {
       // oldest trace already kept, it cannot add a newer one.
       if (newest.full && segment.max_start_us < newest.oldestStartUs) break
       for (const serviceId of serviceIds) {
-        for (const row of sealed.all({ ...params, serviceId, segmentId: segment.id }) as MatchRow[]) newest.add(row.trace_id.toString('hex'), row.start_us)
+        const lists = hashes.map((hash) => this.stmt.selectPostingList.get(segment.id, serviceId, hash) as Buffer | undefined)
+        if (lists.every((list) => list !== undefined)) addSpans(intersectIdLists(lists.map((list) => decodeIdList(list!))))
       }
     }
     return newest

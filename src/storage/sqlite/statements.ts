@@ -31,11 +31,11 @@ export const INSERT_OPEN_POSTING = 'INSERT INTO tag_postings_open (service_id, t
 /** One statement per many postings: the per-call cost dominated when each row had its own. */
 export const OPEN_POSTINGS_PER_STATEMENT = 100
 export const INSERT_OPEN_POSTINGS = `INSERT INTO tag_postings_open (service_id, tag_hash, span_id) VALUES ${Array(OPEN_POSTINGS_PER_STATEMENT).fill('(?, ?, ?)').join(', ')}`
-export const COUNT_OPEN_POSTINGS = 'SELECT count(*) AS n FROM tag_postings_open'
+export const SELECT_OPEN_POSTINGS = 'SELECT service_id, tag_hash, span_id FROM tag_postings_open ORDER BY rowid'
 export const INSERT_SEGMENT = `INSERT INTO tag_segments (min_start_us, max_start_us)
   SELECT min(s.start_us), max(s.start_us) FROM spans s WHERE s.id IN (SELECT span_id FROM tag_postings_open)`
-export const SEAL_OPEN_POSTINGS = `INSERT INTO tag_postings (segment_id, service_id, tag_hash, span_id)
-  SELECT ?, service_id, tag_hash, span_id FROM tag_postings_open ORDER BY service_id, tag_hash, span_id`
+export const INSERT_POSTING_LIST = 'INSERT INTO tag_posting_lists (segment_id, service_id, tag_hash, span_ids) VALUES (?, ?, ?, ?)'
+export const SELECT_POSTING_LIST = 'SELECT span_ids FROM tag_posting_lists WHERE segment_id = ? AND service_id = ? AND tag_hash = ?'
 export const CLEAR_OPEN_POSTINGS = 'DELETE FROM tag_postings_open'
 export const SELECT_SEGMENTS = 'SELECT id, min_start_us, max_start_us FROM tag_segments ORDER BY id DESC'
 
@@ -45,7 +45,7 @@ export const DELETE_EMPTY_BLOCK = 'DELETE FROM span_blocks WHERE id = @block AND
 export const SELECT_OLDEST_START = 'SELECT min(start_us) FROM spans'
 /** Segments all of whose spans started before the oldest span still stored. */
 export const SELECT_EXPIRED_SEGMENTS = 'SELECT id FROM tag_segments WHERE max_start_us < ?'
-export const DELETE_SEGMENT_POSTINGS = 'DELETE FROM tag_postings WHERE segment_id = ?'
+export const DELETE_SEGMENT_POSTINGS = 'DELETE FROM tag_posting_lists WHERE segment_id = ?'
 export const DELETE_SEGMENT = 'DELETE FROM tag_segments WHERE id = ?'
 
 /** The filters every search applies to the matching span `s`. */
@@ -77,17 +77,9 @@ export function searchSpansSql(shape: SpanFilterShape): string {
   return `SELECT s.trace_id, s.start_us FROM spans s WHERE ${spanFilters(shape, false)} ORDER BY s.start_us DESC`
 }
 
-/**
- * Matching spans of one service (`@serviceId`) that carry every tag; `segment` says where the
- * postings are: a sealed segment (`@segmentId`) or the open, unindexed tail.
- */
-export function searchTaggedSpansSql(shape: SpanFilterShape, tagCount: number, segment: 'sealed' | 'open'): string {
-  const postings =
-    segment === 'sealed'
-      ? (i: number) => `SELECT span_id FROM tag_postings WHERE segment_id = @segmentId AND service_id = @serviceId AND tag_hash = @tag${i}`
-      : (i: number) => `SELECT span_id FROM tag_postings_open WHERE service_id = @serviceId AND tag_hash = @tag${i}`
-  const intersection = Array.from({ length: tagCount }, (_, i) => postings(i)).join(' INTERSECT ')
-  return `SELECT s.trace_id, s.start_us FROM spans s WHERE s.id IN (${intersection}) AND ${spanFilters(shape, true)}`
+/** Matching spans among the row ids in `@ids` (a JSON list), taken from tag posting lists. */
+export function searchSpansByIdSql(shape: SpanFilterShape): string {
+  return `SELECT s.trace_id, s.start_us FROM spans s WHERE s.id IN (SELECT value FROM json_each(@ids)) AND ${spanFilters(shape, true)}`
 }
 
 export const INSERT_DEPENDENCY_SPAN = `INSERT INTO dependency_spans (trace_id, span_id, client_half, service_id)
