@@ -63,8 +63,8 @@ describe('jaeger-client HTTP sender to POST /api/traces', () => {
     await close(backend)
     await close(frontend)
 
-    const traceId = root.context().toTraceId()
-    expect(traceId).toHaveLength(32)
+    // jaeger-client prints ids in hex without leading zeros.
+    const traceId = root.context().toTraceId().padStart(32, '0')
     const { status, body } = await getJson<{ data: UiTrace[] }>(`${app.urls.query}/api/traces/${traceId}`)
     expect(status).toBe(200)
     const trace = body.data[0]!
@@ -75,7 +75,7 @@ describe('jaeger-client HTTP sender to POST /api/traces', () => {
     const rootSpan = byName.get('GET /checkout')!
     const callSpan = byName.get('call backend')!
     const handleSpan = byName.get('handle')!
-    expect(rootSpan.spanID).toBe(root.context().toSpanId())
+    expect(rootSpan.spanID).toBe(root.context().toSpanId().padStart(16, '0'))
     expect(rootSpan.references).toEqual([])
     expect(callSpan.references).toEqual([{ refType: 'CHILD_OF', traceID: traceId, spanID: rootSpan.spanID }])
     expect(handleSpan.references).toEqual([{ refType: 'CHILD_OF', traceID: traceId, spanID: callSpan.spanID }])

@@ -3,7 +3,6 @@ import { rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { Span } from '../../src/model/span.js'
-import { DependencyLinks } from '../../src/storage/sqlite/dependency-links.js'
 import { SqliteStorage } from '../../src/storage/sqlite/sqlite-storage.js'
 import { tempDir } from '../helpers/test-app.js'
 
@@ -50,8 +49,8 @@ describe('SQLite dependency links', () => {
   it('forgets purged traces and the counts of minutes before the oldest kept span', async () => {
     await storage.writeSpans([span('2', '1', 'a'), span('2', '2', 'b', '1'), span('3', '1', 'a', undefined, START_US + 600_000_000)])
     await storage.writeSpans([span('3', '3', 'c', '2', START_US + 600_000_000)])
-    const links = new DependencyLinks(storage.db)
-    links.purge([Buffer.from('2'.padStart(32, '0'), 'hex')], START_US + 600_000_000)
+    // Retention deletes trace 2, which started ten minutes before the rest.
+    expect(await storage.purgeOldest({ beforeUs: START_US + 600_000_000, maxSpans: 100 })).toBe(2)
     expect(await storage.getDependencies(window)).toEqual([])
     // Trace 3's waiting child is still waiting; its parent arrives and is linked.
     await storage.writeSpans([span('3', '2', 'a', '1', START_US + 600_000_000)])

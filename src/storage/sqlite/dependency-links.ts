@@ -8,6 +8,7 @@
 import type Database from 'better-sqlite3'
 import { parentSpanId, type Span } from '../../model/span.js'
 import type { DependencyLink, DependencyQuery } from '../storage.js'
+import { spanIdKey, traceIdKey } from './row-keys.js'
 import * as sql from './statements.js'
 
 /** Links are counted per minute of the called span's start. */
@@ -34,7 +35,6 @@ export class DependencyLinks {
 
   constructor(db: Database.Database) {
     this.stmt = {
-      insertSpan: db.prepare(sql.INSERT_DEPENDENCY_SPAN),
       selectParent: db.prepare(sql.SELECT_DEPENDENCY_PARENT),
       selectClient: db.prepare(sql.SELECT_DEPENDENCY_CLIENT).pluck(),
       insertWaiting: db.prepare(sql.INSERT_DEPENDENCY_WAITING),
@@ -42,20 +42,20 @@ export class DependencyLinks {
       deleteWaiting: db.prepare(sql.DELETE_DEPENDENCY_WAITING),
       addLink: db.prepare(sql.ADD_DEPENDENCY_LINK),
       selectLinks: db.prepare(sql.SELECT_DEPENDENCY_LINKS),
-      deleteSpansOfTrace: db.prepare(sql.DELETE_DEPENDENCY_SPANS_OF_TRACE),
       deleteWaitingOfTrace: db.prepare(sql.DELETE_DEPENDENCY_WAITING_OF_TRACE),
       deleteLinksBefore: db.prepare(sql.DELETE_DEPENDENCY_LINKS_BEFORE),
     }
   }
 
-  /** Records newly stored spans; call within the transaction that stores them. */
+  /**
+   * Records newly stored spans; call within the transaction that stores them, after their span
+   * rows (which carry what a later child needs of them: service, span id, client half).
+   */
   record(spans: readonly StoredSpanService[]): void {
-    // Every span is filed first, so parents later in the same batch are found; most parents
-    // are in the same batch (group commit), so they are looked up in memory before SQLite.
+    // Most parents are in the same batch (group commit), so they are looked up in memory before SQLite.
     const batch: BatchIndex = new Map()
     for (const { span, serviceId } of spans) {
       const isClient = span.kind === 'client'
-      this.stmt.insertSpan.run(traceKey(span), spanKey(span.spanId), isClient ? 1 : 0, serviceId)
       const key = `${span.traceId}${span.spanId}`
       const entry = batch.get(key) ?? {}
       if (isClient) entry.client ??= serviceId
@@ -69,9 +69,9 @@ export class DependencyLinks {
   }
 
   private linkToParent(span: Span, serviceId: number, batch: BatchIndex): void {
-    const trace = traceKey(span)
+    const trace = traceIdKey(span.traceId)
     if (span.kind === 'server' && span.shared) {
-      const id = spanKey(span.spanId)
+      const id = spanIdKey(span.spanId)
       const clientServiceId = batch.get(`${span.traceId}${span.spanId}`)?.client ?? (this.stmt.selectClient.get(trace, id) as number | undefined)
       if (clientServiceId === undefined) this.stmt.insertWaiting.run(trace, id, 1, serviceId, span.startTimeUs)
       else this.link(clientServiceId, serviceId, span.startTimeUs)
@@ -81,14 +81,14 @@ export class DependencyLinks {
     if (parentId === undefined) return
     const inBatch = batch.get(`${span.traceId}${parentId}`)
     const parentServiceId =
-      inBatch?.other ?? inBatch?.client ?? (this.stmt.selectParent.get(trace, spanKey(parentId)) as { service_id: number } | undefined)?.service_id
-    if (parentServiceId === undefined) this.stmt.insertWaiting.run(trace, spanKey(parentId), 0, serviceId, span.startTimeUs)
+      inBatch?.other ?? inBatch?.client ?? (this.stmt.selectParent.get(trace, spanIdKey(parentId)) as { service_id: number } | undefined)?.service_id
+    if (parentServiceId === undefined) this.stmt.insertWaiting.run(trace, spanIdKey(parentId), 0, serviceId, span.startTimeUs)
     else this.link(parentServiceId, serviceId, span.startTimeUs)
   }
 
   private takeWaitingChildren(span: Span, serviceId: number): void {
     const isClient = span.kind === 'client'
-    for (const row of this.stmt.selectWaiting.all(traceKey(span), spanKey(span.spanId)) as WaitingRow[]) {
+    for (const row of this.stmt.selectWaiting.all(traceIdKey(span.traceId), spanIdKey(span.spanId)) as WaitingRow[]) {
       if (row.wants_client === 1 && !isClient) continue
       this.stmt.deleteWaiting.run(row.rowid)
       this.link(serviceId, row.child_service_id, row.child_start_us)
@@ -107,10 +107,7 @@ export class DependencyLinks {
    * deleted, and the counts of minutes that ended before `oldestStartUs` (the oldest span kept).
    */
   purge(traceIds: Iterable<Buffer>, oldestStartUs: number): void {
-    for (const traceId of traceIds) {
-      this.stmt.deleteSpansOfTrace.run(traceId)
-      this.stmt.deleteWaitingOfTrace.run(traceId)
-    }
+    for (const traceId of traceIds) this.stmt.deleteWaitingOfTrace.run(traceId)
     this.stmt.deleteLinksBefore.run(Math.floor(oldestStartUs / DEPENDENCY_BUCKET_US) * DEPENDENCY_BUCKET_US)
   }
 
@@ -120,13 +117,4 @@ export class DependencyLinks {
     const rows = this.stmt.selectLinks.all(fromUs, query.endTimeUs) as { parent: string; child: string; call_count: number }[]
     return rows.map((row) => ({ parent: row.parent, child: row.child, callCount: row.call_count }))
   }
-}
-
-function traceKey(span: Span): Buffer {
-  return Buffer.from(span.traceId, 'hex')
-}
-
-/** The 64-bit span id as SQLite's signed integer. */
-function spanKey(spanId: string): bigint {
-  return BigInt.asIntN(64, BigInt(`0x${spanId}`))
 }

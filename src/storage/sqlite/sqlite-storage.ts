@@ -11,6 +11,7 @@ import { decodeSpan, encodeSpan } from './span-codec.js'
 import * as sql from './statements.js'
 import { decodeIdList, encodeIdList, intersectIdLists } from './id-list.js'
 import { OpenPostings } from './open-postings.js'
+import { spanIdKey, traceIdKey } from './row-keys.js'
 import { hashString } from './string-hash.js'
 
 export interface SqliteStorageOptions {
@@ -152,7 +153,9 @@ export class SqliteStorage implements Storage {
         const line = encodeSpan(span)
         const serviceId = this.serviceId(span.process.serviceName)
         const inserted = this.stmt.insertSpan.run(
-          traceIdBytes(span.traceId),
+          traceIdKey(span.traceId),
+          spanIdKey(span.spanId),
+          span.kind === 'client' ? 1 : 0,
           hashString(line),
           this.nextBlockId,
           lines.length,
@@ -253,7 +256,7 @@ export class SqliteStorage implements Storage {
   }
 
   async getTrace(traceId: TraceId): Promise<Span[]> {
-    const rows = this.stmt.selectTraceSpans.all(traceIdBytes(traceId)) as { block_id: number; block_line: number }[]
+    const rows = this.stmt.selectTraceSpans.all(traceIdKey(traceId)) as { block_id: number; block_line: number }[]
     const blocks = new Map<number, string[]>()
     return rows.map(({ block_id, block_line }) => {
       let lines = blocks.get(block_id)
@@ -478,9 +481,6 @@ function splitConditions(query: TraceQuery): TraceQuery[] {
   return conditions
 }
 
-function traceIdBytes(traceId: TraceId): Buffer {
-  return Buffer.from(traceId, 'hex')
-}
 
 function tagPostingHash(key: string, value: string): number {
   return hashString(`${key}\0${value}`)

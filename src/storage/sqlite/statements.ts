@@ -19,9 +19,9 @@ export const INSERT_TAG_VALUE = 'INSERT INTO tag_values (key, value) VALUES (?, 
 export const SELECT_TAG_VALUES = 'SELECT value FROM tag_values WHERE key = ? ORDER BY value'
 
 export const INSERT_SPAN = `INSERT INTO spans
-  (trace_id, content_hash, block_id, block_line, service_id, operation_id, start_us, duration_us)
-  VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-  ON CONFLICT (trace_id, content_hash) DO NOTHING`
+  (trace_id, span_id, client_half, content_hash, block_id, block_line, service_id, operation_id, start_us, duration_us)
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+  ON CONFLICT (trace_id, span_id, content_hash) DO NOTHING`
 export const INSERT_BLOCK = 'INSERT INTO span_blocks (id, data) VALUES (?, ?)'
 export const SELECT_MAX_BLOCK_ID = 'SELECT coalesce(max(id), 0) AS id FROM span_blocks'
 export const SELECT_TRACE_SPANS = 'SELECT block_id, block_line FROM spans WHERE trace_id = ? ORDER BY id'
@@ -82,13 +82,11 @@ export function searchSpansByIdSql(shape: SpanFilterShape): string {
   return `SELECT s.trace_id, s.start_us FROM spans s WHERE s.id IN (SELECT value FROM json_each(@ids)) AND ${spanFilters(shape, true)}`
 }
 
-export const INSERT_DEPENDENCY_SPAN = `INSERT INTO dependency_spans (trace_id, span_id, client_half, service_id)
-  VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING`
 /** The service of a stored span; the server (or only) half first. */
-export const SELECT_DEPENDENCY_PARENT = `SELECT service_id, client_half FROM dependency_spans
+export const SELECT_DEPENDENCY_PARENT = `SELECT service_id, client_half FROM spans
   WHERE trace_id = ? AND span_id = ? ORDER BY client_half LIMIT 1`
-export const SELECT_DEPENDENCY_CLIENT = `SELECT service_id FROM dependency_spans
-  WHERE trace_id = ? AND span_id = ? AND client_half = 1`
+export const SELECT_DEPENDENCY_CLIENT = `SELECT service_id FROM spans
+  WHERE trace_id = ? AND span_id = ? AND client_half = 1 LIMIT 1`
 export const INSERT_DEPENDENCY_WAITING = `INSERT INTO dependency_waiting
   (trace_id, parent_span_id, wants_client, child_service_id, child_start_us) VALUES (?, ?, ?, ?, ?)`
 export const SELECT_DEPENDENCY_WAITING = `SELECT rowid, wants_client, child_service_id, child_start_us FROM dependency_waiting
@@ -100,7 +98,6 @@ export const SELECT_DEPENDENCY_LINKS = `SELECT p.name AS parent, c.name AS child
   FROM dependency_links l JOIN services p ON p.id = l.parent_id JOIN services c ON c.id = l.child_id
   WHERE l.bucket_us > ? AND l.bucket_us <= ?
   GROUP BY l.parent_id, l.child_id ORDER BY p.name, c.name`
-/** For retention: what the dependency tables keep of a trace, and links older than a time. */
-export const DELETE_DEPENDENCY_SPANS_OF_TRACE = 'DELETE FROM dependency_spans WHERE trace_id = ?'
+/** For retention: children of a trace still waiting for their parent, and links older than a time. */
 export const DELETE_DEPENDENCY_WAITING_OF_TRACE = 'DELETE FROM dependency_waiting WHERE trace_id = ?'
 export const DELETE_DEPENDENCY_LINKS_BEFORE = 'DELETE FROM dependency_links WHERE bucket_us < ?'
