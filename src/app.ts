@@ -18,7 +18,7 @@ import { collectorService } from './receivers/jaeger/collector-service.js'
 import { thriftReceiver } from './receivers/jaeger/thrift-receiver.js'
 import { zipkinReceiver } from './receivers/zipkin/zipkin-receiver.js'
 import { Retention } from './retention/retention.js'
-import { closeGrpc, listenGrpc } from './server/grpc-server.js'
+import { closeGrpc, listenGrpc, observeCalls } from './server/grpc-server.js'
 import { createHttpServer } from './server/http-server.js'
 import { loadJaegerProto } from './server/jaeger-proto.js'
 import { SqliteStorage } from './storage/sqlite/sqlite-storage.js'
@@ -83,9 +83,10 @@ export async function startApp(config: Config): Promise<App> {
 
     const jaegerProto = loadJaegerProto()
     // Jaeger SDKs send batches of several MB; grpc-js would refuse more than 4 MB by default.
-    const jaegerGrpc = new grpc.Server({ 'grpc.max_receive_message_length': config.ingest.maxBodyBytes })
+    const interceptors = [observeCalls(metrics)]
+    const jaegerGrpc = new grpc.Server({ 'grpc.max_receive_message_length': config.ingest.maxBodyBytes, interceptors })
     jaegerGrpc.addService(jaegerProto.collectorService, collectorService(jaegerProto, pipeline, logger.child({ listener: 'jaegerGrpc' })))
-    const queryGrpc = new grpc.Server()
+    const queryGrpc = new grpc.Server({ interceptors })
     queryGrpc.addService(jaegerProto.queryService, queryGrpcService(jaegerProto, queryService, logger.child({ listener: 'queryGrpc' })))
 
     const urls = {

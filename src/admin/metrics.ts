@@ -1,8 +1,10 @@
 /** spanlite's Prometheus metrics, one registry per running app. */
+import { status as GrpcStatus } from '@grpc/grpc-js'
 import { Counter, Gauge, Histogram, Registry } from 'prom-client'
 import type { IngestObserver } from '../pipeline/pipeline.js'
 import type { SpanOrigin } from '../receivers/span-sink.js'
 import type { PurgeReason, RetentionObserver } from '../retention/retention.js'
+import type { GrpcCallObserver } from '../server/grpc-server.js'
 
 export interface MetricSources {
   queueLength(): number
@@ -10,12 +12,13 @@ export interface MetricSources {
   sizes(): Promise<{ usedBytes: number; fileBytes: number }>
 }
 
-export class Metrics implements IngestObserver, RetentionObserver {
+export class Metrics implements IngestObserver, RetentionObserver, GrpcCallObserver {
   readonly registry = new Registry()
   private readonly received
   private readonly saved
   private readonly rejected
   private readonly requests
+  private readonly grpcRequests
   private readonly commitSeconds
   private readonly purged
 
@@ -31,6 +34,12 @@ export class Metrics implements IngestObserver, RetentionObserver {
       registers,
     })
     this.requests = new Counter({ name: 'spanlite_http_requests_total', help: 'HTTP requests answered, by listener and status', labelNames: ['listener', 'status'], registers })
+    this.grpcRequests = new Counter({
+      name: 'spanlite_grpc_requests_total',
+      help: 'gRPC calls answered, by service, method and status code',
+      labelNames: ['service', 'method', 'code'],
+      registers,
+    })
     this.commitSeconds = new Histogram({
       name: 'spanlite_batch_commit_seconds',
       help: 'Time to commit one batch of spans',
@@ -76,6 +85,10 @@ export class Metrics implements IngestObserver, RetentionObserver {
 
   httpRequest(listener: string, status: number): void {
     this.requests.inc({ listener, status: String(status) })
+  }
+
+  grpcCall(service: string, method: string, code: GrpcStatus): void {
+    this.grpcRequests.inc({ service, method, code: GrpcStatus[code] ?? String(code) })
   }
 
   spansPurged(count: number, reason: PurgeReason): void {

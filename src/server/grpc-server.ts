@@ -80,6 +80,27 @@ export function serverStream(
   }
 }
 
+/** Told how every gRPC call ended, e.g. to count calls by method and status code. */
+export interface GrpcCallObserver {
+  grpcCall(service: string, method: string, code: grpc.status): void
+}
+
+/**
+ * A server interceptor reporting each call's final status to `observer`. It sits below the
+ * bindings, so it also sees the statuses grpc-js sends by itself (UNIMPLEMENTED, cancellations).
+ */
+export function observeCalls(observer: GrpcCallObserver): grpc.ServerInterceptor {
+  return (method, call) => {
+    const [, service = '', name = ''] = method.path.split('/')
+    return new grpc.ServerInterceptingCall(call, {
+      sendStatus: (status, next) => {
+        observer.grpcCall(service, name, status.code)
+        next(status)
+      },
+    })
+  }
+}
+
 /** Always ends with UNIMPLEMENTED and `reason`. */
 export function unimplemented(reason: string): grpc.handleUnaryCall<Buffer, ProtoObject> {
   return (_call, callback) => callback({ code: grpc.status.UNIMPLEMENTED, details: reason })

@@ -2,9 +2,11 @@
 import { spawnSync } from 'node:child_process'
 import { rmSync } from 'node:fs'
 import { join } from 'node:path'
+import { status as GrpcStatus } from '@grpc/grpc-js'
 import Database from 'better-sqlite3'
 import { afterEach, describe, expect, it } from 'vitest'
 import { jaegerGet } from '../helpers/jaeger-api.js'
+import { JaegerGrpcClient } from '../helpers/jaeger-grpc-client.js'
 import { createVersion1Database } from '../helpers/old-database.js'
 import { startServerProcess } from '../helpers/server-process.js'
 import { getJson, startTestApp, tempDir, type TestApp } from '../helpers/test-app.js'
@@ -47,6 +49,29 @@ describe('admin port', () => {
     expect(metrics).toContain('spanlite_batch_commit_seconds_count 1')
     expect(metrics).toMatch(/spanlite_database_bytes\{kind="file"\} [1-9]\d*/)
     expect(metrics).toContain('spanlite_retention_purged_spans_total{reason="age"} 0')
+  })
+
+  it('counts gRPC calls by service, method and status code', async () => {
+    app = await startTestApp()
+    const collector = new JaegerGrpcClient(app.urls.jaegerGrpc, 'CollectorService')
+    const query = new JaegerGrpcClient(app.urls.queryGrpc, 'QueryService')
+    try {
+      expect(await collector.unary('PostSpans', { batch: { spans: [], process: { serviceName: 'metered' } } })).toEqual({})
+      await expect(collector.unaryBytes('PostSpans', Buffer.from([0x0a, 0x05, 0x0a]))).rejects.toMatchObject({ code: GrpcStatus.INVALID_ARGUMENT })
+      expect(await query.unary('GetServices', {})).toMatchObject({ services: [] })
+      await expect(query.unary('ArchiveTrace', { traceId: Buffer.alloc(16, 1) })).rejects.toMatchObject({ code: GrpcStatus.UNIMPLEMENTED })
+      await expect(query.stream('GetTrace', { traceId: Buffer.alloc(3) })).rejects.toMatchObject({ code: GrpcStatus.INVALID_ARGUMENT })
+    } finally {
+      collector.close()
+      query.close()
+    }
+    const metrics = await (await fetch(`${app.urls.admin}/metrics`)).text()
+    const calls = (service: string, method: string, code: string) => `spanlite_grpc_requests_total{service="jaeger.api_v2.${service}",method="${method}",code="${code}"} 1\n`
+    expect(metrics).toContain(calls('CollectorService', 'PostSpans', 'OK'))
+    expect(metrics).toContain(calls('CollectorService', 'PostSpans', 'INVALID_ARGUMENT'))
+    expect(metrics).toContain(calls('QueryService', 'GetServices', 'OK'))
+    expect(metrics).toContain(calls('QueryService', 'ArchiveTrace', 'UNIMPLEMENTED'))
+    expect(metrics).toContain(calls('QueryService', 'GetTrace', 'INVALID_ARGUMENT'))
   })
 })
 

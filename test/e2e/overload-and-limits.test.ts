@@ -1,9 +1,15 @@
-/** A full queue is an answer the client sees (503 + Retry-After), and oversized input gets 413. */
+/**
+ * A full queue is an answer the client sees (503 + Retry-After over HTTP, RESOURCE_EXHAUSTED over
+ * gRPC), and oversized input gets 413.
+ */
 import { gzipSync } from 'node:zlib'
+import { type ServiceError, status as GrpcStatus } from '@grpc/grpc-js'
 import { afterEach, describe, expect, it } from 'vitest'
 import { jaegerGet } from '../helpers/jaeger-api.js'
+import { protoTime } from '../helpers/jaeger-fixtures.js'
+import { JaegerGrpcClient } from '../helpers/jaeger-grpc-client.js'
 import { startTestApp, type TestApp } from '../helpers/test-app.js'
-import { postZipkinV2, zipkinSpan } from '../helpers/zipkin-spans.js'
+import { postZipkinV2, randomId, zipkinSpan } from '../helpers/zipkin-spans.js'
 import { configSchema } from '../../src/config/schema.js'
 
 const apps: TestApp[] = []
@@ -46,6 +52,64 @@ describe('overload', () => {
     for (const { spans } of busy) expect((await jaegerGet(app.urls.query, `/api/traces/${spans[0]!.traceId}`)).status).toBe(404)
     // Once the burst is over the queue takes requests again.
     expect((await postZipkinV2(app.urls.zipkin, [zipkinSpan({ service: 'after-flood' })])).status).toBe(202)
+  })
+
+  it('refuses PostSpans with RESOURCE_EXHAUSTED when the queue is full, keeps what it acknowledged, and recovers', async () => {
+    const pipeline = configSchema.shape.pipeline.parse({ queueCapacitySpans: 40, batchMaxSpans: 40 })
+    const app = await start({ overrides: { pipeline } })
+    const collector = new JaegerGrpcClient(app.urls.jaegerGrpc, 'CollectorService')
+    try {
+      const startUs = Date.now() * 1000
+      // One trace per batch, so each batch's fate can be read back on its own.
+      const batch = (service: string) => {
+        const traceId = randomId() + randomId()
+        const spans = Array.from({ length: 20 }, () => ({
+          traceId: Buffer.from(traceId, 'hex'),
+          spanId: Buffer.from(randomId(), 'hex'),
+          operationName: 'flood',
+          startTime: protoTime(startUs),
+          duration: protoTime(100),
+        }))
+        return { traceId, request: { batch: { spans, process: { serviceName: service } } } }
+      }
+      const answers = await Promise.all(
+        Array.from({ length: 60 }, async () => {
+          const { traceId, request } = batch('grpc-flood')
+          const code = await collector.unary('PostSpans', request).then(
+            () => GrpcStatus.OK,
+            (error: ServiceError) => {
+              expect(error.details).toContain('the ingest queue is full')
+              return error.code
+            },
+          )
+          return { traceId, code }
+        }),
+      )
+      const busy = answers.filter((a) => a.code === GrpcStatus.RESOURCE_EXHAUSTED)
+      const accepted = answers.filter((a) => a.code === GrpcStatus.OK)
+      expect(busy.length).toBeGreaterThan(0)
+      expect(accepted.length).toBeGreaterThan(0)
+      expect(busy.length + accepted.length).toBe(answers.length)
+      for (const { traceId } of accepted) {
+        const { status, body } = await jaegerGet<{ spans: unknown[] }[]>(app.urls.query, `/api/traces/${traceId}`)
+        expect(status).toBe(200)
+        expect(body.data[0]!.spans).toHaveLength(20)
+      }
+      // Refused batches left nothing behind.
+      for (const { traceId } of busy) expect((await jaegerGet(app.urls.query, `/api/traces/${traceId}`)).status).toBe(404)
+      // Once the burst is over the queue takes batches again.
+      const after = batch('grpc-after-flood')
+      expect(await collector.unary('PostSpans', after.request)).toEqual({})
+      expect((await jaegerGet(app.urls.query, `/api/traces/${after.traceId}`)).status).toBe(200)
+
+      const metrics = await (await fetch(`${app.urls.admin}/metrics`)).text()
+      const calls = (code: string) => `spanlite_grpc_requests_total{service="jaeger.api_v2.CollectorService",method="PostSpans",code="${code}"}`
+      expect(metrics).toContain(`${calls('OK')} ${accepted.length + 1}\n`)
+      expect(metrics).toContain(`${calls('RESOURCE_EXHAUSTED')} ${busy.length}\n`)
+      expect(metrics).toContain(`spanlite_spans_rejected_total{transport="grpc",format="jaeger-proto",reason="busy"} ${busy.length * 20}\n`)
+    } finally {
+      collector.close()
+    }
   })
 })
 

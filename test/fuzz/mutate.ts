@@ -65,3 +65,18 @@ export function mutateZipkinSpan(span: Record<string, unknown>, random: () => nu
   const keys = ['traceId', 'id', 'parentId', 'kind', 'name', 'timestamp', 'duration', 'debug', 'shared', 'localEndpoint', 'remoteEndpoint', 'annotations', 'tags']
   return { ...span, [keys[Math.floor(random() * keys.length)]!]: randomJson(random) }
 }
+
+/** A valid JSON object with one of its own fields, or a field nested one level down, replaced by random JSON. */
+export function mutateJsonField(object: Record<string, unknown>, random: () => number): Record<string, unknown> {
+  const keys = Object.keys(object)
+  const key = keys[Math.floor(random() * keys.length)]
+  if (key === undefined) return object
+  const value = object[key]
+  if (random() < 0.5 && Array.isArray(value) && value.length > 0) {
+    const at = Math.floor(random() * value.length)
+    const element = value[at] as unknown
+    const replaced = element !== null && typeof element === 'object' && !Array.isArray(element) ? mutateJsonField(element as Record<string, unknown>, random) : randomJson(random)
+    return { ...object, [key]: value.map((v, i) => (i === at ? replaced : v)) }
+  }
+  return { ...object, [key]: randomJson(random) }
+}
