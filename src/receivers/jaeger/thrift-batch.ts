@@ -3,8 +3,10 @@
  * package's binary or compact protocol, into typed structs. Unknown fields are skipped, as
  * Thrift's generated readers do; a missing required field or a truncated body is bad input.
  */
-import thrift, { type TProtocol } from 'thrift'
+import type { TProtocol } from 'thrift'
 import { InvalidInputError } from '../../errors.js'
+import { readStruct, readThriftBody, type ThriftEncoding, ThriftType, thriftTypeName } from '../thrift-reading.js'
+
 
 export interface JaegerThriftTag {
   key: string
@@ -54,50 +56,17 @@ export interface JaegerThriftBatch {
   spans: JaegerThriftSpan[]
 }
 
-export type ThriftEncoding = 'binary' | 'compact'
-
-const { Type } = thrift.Thrift
-
 export function decodeJaegerThriftBatch(body: Buffer, encoding: ThriftEncoding): JaegerThriftBatch {
-  let batch: JaegerThriftBatch | undefined
-  try {
-    // The receiver hands the whole body to the callback at once: there is no more to wait for.
-    thrift.TBufferedTransport.receiver((transport) => {
-      const protocol = encoding === 'binary' ? new thrift.TBinaryProtocol(transport) : new thrift.TCompactProtocol(transport)
-      batch = readBatch(protocol)
-    }, 0)(body)
-  } catch (error) {
-    if (error instanceof InvalidInputError) throw error
-    const reason = (error as Error).name === 'InputBufferUnderrunError' ? 'the body ends early' : (error as Error).message
-    throw new InvalidInputError(`the body is not a Thrift ${encoding} Batch (${reason})`)
-  }
-  return batch!
-}
-
-/** Reads a struct's fields, giving each to `field`; a field it does not take (false) is skipped. */
-function readStruct(protocol: TProtocol, field: (id: number, type: number) => boolean): void {
-  protocol.readStructBegin()
-  for (;;) {
-    const { fid, ftype } = protocol.readFieldBegin()
-    if (ftype === Type.STOP) break
-    if (!field(fid, ftype)) protocol.skip(ftype)
-    protocol.readFieldEnd()
-  }
-  protocol.readStructEnd()
+  return readThriftBody(body, encoding, `a Thrift ${encoding} Batch`, readBatch)
 }
 
 function readList<T>(protocol: TProtocol, elementType: number, path: string, read: (path: string) => T): T[] {
   const { etype, size } = protocol.readListBegin()
-  if (etype !== elementType && size > 0) throw new InvalidInputError(`${path}: expected a list of ${typeName(elementType)}, got a list of ${typeName(etype)}`)
+  if (etype !== elementType && size > 0) throw new InvalidInputError(`${path}: expected a list of ${thriftTypeName(elementType)}, got a list of ${thriftTypeName(etype)}`)
   const items: T[] = []
   for (let i = 0; i < size; i++) items.push(read(`${path}[${i}]`))
   protocol.readListEnd()
   return items
-}
-
-/** The wire type's name; the runtime enum has no reverse mapping. */
-function typeName(type: number): string {
-  return Object.entries(Type).find(([, value]) => value === type)?.[0] ?? `type ${type}`
 }
 
 function readI64(protocol: TProtocol): bigint {
@@ -114,8 +83,8 @@ function readBatch(protocol: TProtocol): JaegerThriftBatch {
   let process: JaegerThriftProcess | undefined
   let spans: JaegerThriftSpan[] | undefined
   readStruct(protocol, (id, type) => {
-    if (id === 1 && type === Type.STRUCT) process = readProcess(protocol, 'batch.process')
-    else if (id === 2 && type === Type.LIST) spans = readList(protocol, Type.STRUCT, 'batch.spans', (path) => readSpan(protocol, path))
+    if (id === 1 && type === ThriftType.STRUCT) process = readProcess(protocol, 'batch.process')
+    else if (id === 2 && type === ThriftType.LIST) spans = readList(protocol, ThriftType.STRUCT, 'batch.spans', (path) => readSpan(protocol, path))
     else return false
     return true
   })
@@ -126,8 +95,8 @@ function readProcess(protocol: TProtocol, path: string): JaegerThriftProcess {
   let serviceName: string | undefined
   let tags: JaegerThriftTag[] = []
   readStruct(protocol, (id, type) => {
-    if (id === 1 && type === Type.STRING) serviceName = protocol.readString()
-    else if (id === 2 && type === Type.LIST) tags = readTags(protocol, `${path}.tags`)
+    if (id === 1 && type === ThriftType.STRING) serviceName = protocol.readString()
+    else if (id === 2 && type === ThriftType.LIST) tags = readTags(protocol, `${path}.tags`)
     else return false
     return true
   })
@@ -135,7 +104,7 @@ function readProcess(protocol: TProtocol, path: string): JaegerThriftProcess {
 }
 
 function readTags(protocol: TProtocol, path: string): JaegerThriftTag[] {
-  return readList(protocol, Type.STRUCT, path, (here) => readTag(protocol, here))
+  return readList(protocol, ThriftType.STRUCT, path, (here) => readTag(protocol, here))
 }
 
 function readTag(protocol: TProtocol, path: string): JaegerThriftTag {
@@ -143,13 +112,13 @@ function readTag(protocol: TProtocol, path: string): JaegerThriftTag {
   let vType: number | undefined
   const tag: Partial<JaegerThriftTag> = {}
   readStruct(protocol, (id, type) => {
-    if (id === 1 && type === Type.STRING) key = protocol.readString()
-    else if (id === 2 && type === Type.I32) vType = protocol.readI32()
-    else if (id === 3 && type === Type.STRING) tag.vStr = protocol.readString()
-    else if (id === 4 && type === Type.DOUBLE) tag.vDouble = protocol.readDouble()
-    else if (id === 5 && type === Type.BOOL) tag.vBool = protocol.readBool()
-    else if (id === 6 && type === Type.I64) tag.vLong = readI64(protocol)
-    else if (id === 7 && type === Type.STRING) tag.vBinary = protocol.readBinary()
+    if (id === 1 && type === ThriftType.STRING) key = protocol.readString()
+    else if (id === 2 && type === ThriftType.I32) vType = protocol.readI32()
+    else if (id === 3 && type === ThriftType.STRING) tag.vStr = protocol.readString()
+    else if (id === 4 && type === ThriftType.DOUBLE) tag.vDouble = protocol.readDouble()
+    else if (id === 5 && type === ThriftType.BOOL) tag.vBool = protocol.readBool()
+    else if (id === 6 && type === ThriftType.I64) tag.vLong = readI64(protocol)
+    else if (id === 7 && type === ThriftType.STRING) tag.vBinary = protocol.readBinary()
     else return false
     return true
   })
@@ -159,7 +128,7 @@ function readTag(protocol: TProtocol, path: string): JaegerThriftTag {
 function readSpan(protocol: TProtocol, path: string): JaegerThriftSpan {
   const span: Partial<JaegerThriftSpan> = { references: [], tags: [], logs: [] }
   readStruct(protocol, (id, type) => {
-    if (type === Type.I64 && id >= 1 && id <= 9) {
+    if (type === ThriftType.I64 && id >= 1 && id <= 9) {
       const value = readI64(protocol)
       if (id === 1) span.traceIdLow = value
       else if (id === 2) span.traceIdHigh = value
@@ -168,11 +137,11 @@ function readSpan(protocol: TProtocol, path: string): JaegerThriftSpan {
       else if (id === 8) span.startTime = value
       else if (id === 9) span.duration = value
       // ids 5-7 are not i64 in this struct: a sender bug; the value is dropped like an unknown field.
-    } else if (id === 5 && type === Type.STRING) span.operationName = protocol.readString()
-    else if (id === 6 && type === Type.LIST) span.references = readList(protocol, Type.STRUCT, `${path}.references`, (here) => readSpanRef(protocol, here))
-    else if (id === 7 && type === Type.I32) span.flags = protocol.readI32()
-    else if (id === 10 && type === Type.LIST) span.tags = readTags(protocol, `${path}.tags`)
-    else if (id === 11 && type === Type.LIST) span.logs = readList(protocol, Type.STRUCT, `${path}.logs`, (here) => readLog(protocol, here))
+    } else if (id === 5 && type === ThriftType.STRING) span.operationName = protocol.readString()
+    else if (id === 6 && type === ThriftType.LIST) span.references = readList(protocol, ThriftType.STRUCT, `${path}.references`, (here) => readSpanRef(protocol, here))
+    else if (id === 7 && type === ThriftType.I32) span.flags = protocol.readI32()
+    else if (id === 10 && type === ThriftType.LIST) span.tags = readTags(protocol, `${path}.tags`)
+    else if (id === 11 && type === ThriftType.LIST) span.logs = readList(protocol, ThriftType.STRUCT, `${path}.logs`, (here) => readLog(protocol, here))
     else return false
     return true
   })
@@ -194,10 +163,10 @@ function readSpan(protocol: TProtocol, path: string): JaegerThriftSpan {
 function readSpanRef(protocol: TProtocol, path: string): JaegerThriftSpanRef {
   const ref: Partial<JaegerThriftSpanRef> = {}
   readStruct(protocol, (id, type) => {
-    if (id === 1 && type === Type.I32) ref.refType = protocol.readI32()
-    else if (id === 2 && type === Type.I64) ref.traceIdLow = readI64(protocol)
-    else if (id === 3 && type === Type.I64) ref.traceIdHigh = readI64(protocol)
-    else if (id === 4 && type === Type.I64) ref.spanId = readI64(protocol)
+    if (id === 1 && type === ThriftType.I32) ref.refType = protocol.readI32()
+    else if (id === 2 && type === ThriftType.I64) ref.traceIdLow = readI64(protocol)
+    else if (id === 3 && type === ThriftType.I64) ref.traceIdHigh = readI64(protocol)
+    else if (id === 4 && type === ThriftType.I64) ref.spanId = readI64(protocol)
     else return false
     return true
   })
@@ -213,8 +182,8 @@ function readLog(protocol: TProtocol, path: string): JaegerThriftLog {
   let timestamp: bigint | undefined
   let fields: JaegerThriftTag[] | undefined
   readStruct(protocol, (id, type) => {
-    if (id === 1 && type === Type.I64) timestamp = readI64(protocol)
-    else if (id === 2 && type === Type.LIST) fields = readTags(protocol, `${path}.fields`)
+    if (id === 1 && type === ThriftType.I64) timestamp = readI64(protocol)
+    else if (id === 2 && type === ThriftType.LIST) fields = readTags(protocol, `${path}.fields`)
     else return false
     return true
   })

@@ -4,7 +4,8 @@ import { InvalidInputError } from '../../errors.js'
 import { textErrorHandler } from '../../server/http-errors.js'
 import { mediaType, registerRawBody } from '../raw-body.js'
 import type { SpanSink } from '../span-sink.js'
-import { type ThriftEncoding, decodeJaegerThriftBatch } from './thrift-batch.js'
+import type { ThriftEncoding } from '../thrift-reading.js'
+import { decodeJaegerThriftBatch } from './thrift-batch.js'
 import { jaegerThriftToModel } from './thrift-to-model.js'
 
 export interface ThriftReceiverOptions {

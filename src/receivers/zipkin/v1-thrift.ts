@@ -3,38 +3,27 @@
  * many Span structs. Reading goes through the `thrift` package's protocol classes; the struct
  * walk is written out here so every field is checked as it is read.
  */
-import thrift from 'thrift'
+import type { TProtocol } from 'thrift'
 import { InvalidInputError } from '../../errors.js'
+import { readStruct, readThriftBody, ThriftType as T } from '../thrift-reading.js'
 import { ipv6Text } from './ipv6-text.js'
 import type { ZipkinV1Annotation, ZipkinV1BinaryAnnotation, ZipkinV1Span, ZipkinV1Value, ZipkinEndpoint } from './zipkin-v1-span.js'
 
-const { TBinaryProtocol, TBufferedTransport, Thrift } = thrift
-const T = Thrift.Type
-
-type Protocol = InstanceType<typeof TBinaryProtocol>
+type Protocol = TProtocol
 
 /** AnnotationType by its enum number. */
 const VALUE_TYPES = ['BOOL', 'BYTES', 'I16', 'I32', 'I64', 'DOUBLE', 'STRING'] as const
 
 export function decodeZipkinV1Thrift(body: Buffer): ZipkinV1Span[] {
   if (body.length === 0) return []
-  let transport: InstanceType<typeof TBufferedTransport> | undefined
-  TBufferedTransport.receiver((received) => (transport = received), 0)(body)
-  const protocol = new TBinaryProtocol(transport!)
-  try {
+  return readThriftBody(body, 'binary', 'a Zipkin v1 Thrift list of spans', (protocol) => {
     const { etype, size } = protocol.readListBegin()
     if (etype !== T.STRUCT) throw new InvalidInputError(`the Thrift body must start with a list of Span structs (element type 12), got element type ${etype}`)
     checkSize(size, body.length, 'span list')
     const spans: ZipkinV1Span[] = []
     for (let i = 0; i < size; i++) spans.push(readSpan(protocol, `span[${i}]`, body.length))
     return spans
-  } catch (error) {
-    if (error instanceof InvalidInputError) throw error
-    // The thrift package throws its own errors (buffer underrun, bad type, negative size).
-    const name = error instanceof Error ? error.name : ''
-    const reason = name === 'InputBufferUnderrunError' ? 'the body ends inside a span' : error instanceof Error ? error.message || name : String(error)
-    throw new InvalidInputError(`the body is not a Zipkin v1 Thrift list of spans (${reason})`)
-  }
+  })
 }
 
 /**
@@ -47,18 +36,6 @@ function checkSize(size: number, bodyBytes: number, what: string): void {
 
 function i64Hex(protocol: Protocol): string {
   return protocol.readI64().toOctetString()
-}
-
-/** Reads the fields of one struct, calling `field` for each; unknown fields are skipped. */
-function readStruct(protocol: Protocol, field: (id: number, type: number) => boolean): void {
-  protocol.readStructBegin()
-  for (;;) {
-    const { ftype, fid } = protocol.readFieldBegin()
-    if (ftype === T.STOP) break
-    if (!field(fid, ftype)) protocol.skip(ftype)
-    protocol.readFieldEnd()
-  }
-  protocol.readStructEnd()
 }
 
 /** Span field types by field id (thrift/zipkinCore.thrift). */
