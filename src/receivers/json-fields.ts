@@ -36,6 +36,12 @@ export function asList(value: unknown, path: string): unknown[] {
   return value
 }
 
+/** An optional list of objects (absent or null: empty), each read by `read` with its own path. */
+export function optionalObjectList<T>(value: unknown, path: string, read: (json: JsonObject, path: string) => T): T[] {
+  if (value === undefined || value === null) return []
+  return asList(value, path).map((item, i) => read(asObject(item, `${path}[${i}]`), `${path}[${i}]`))
+}
+
 export function optionalString(object: JsonObject, key: string, path: string): string | undefined {
   const value = object[key]
   if (value === undefined || value === null) return undefined
@@ -65,4 +71,10 @@ export function optionalInteger(object: JsonObject, key: string, path: string): 
     throw invalid(`${path}.${key}`, 'a non-negative integer', value)
   }
   return number
+}
+
+export function requiredInteger(object: JsonObject, key: string, path: string): number {
+  const value = optionalInteger(object, key, path)
+  if (value === undefined) throw new InvalidInputError(`${path}.${key} is missing`)
+  return value
 }

@@ -1,7 +1,8 @@
 import { InvalidInputError } from '../../errors.js'
 import {
   type JsonObject,
-  asList,
+  optionalObjectList,
+  requiredInteger,
   asObject,
   describe,
   invalid,
@@ -48,23 +49,15 @@ function decodeSpan(item: unknown, path: string): ZipkinV1Span {
 }
 
 function decodeAnnotations(value: unknown, path: string): ZipkinV1Annotation[] {
-  if (value === undefined || value === null) return []
-  return asList(value, path).map((item, i) => {
-    const here = `${path}[${i}]`
-    const json = asObject(item, here)
-    const timestamp = optionalInteger(json, 'timestamp', here)
-    if (timestamp === undefined) throw new InvalidInputError(`${here}.timestamp is missing`)
-    const annotation: ZipkinV1Annotation = { timestamp, value: requiredString(json, 'value', here) }
+  return optionalObjectList(value, path, (json, here) => {
+    const annotation: ZipkinV1Annotation = { timestamp: requiredInteger(json, 'timestamp', here), value: requiredString(json, 'value', here) }
     if (json.endpoint != null) annotation.endpoint = decodeEndpoint(json.endpoint, `${here}.endpoint`)
     return annotation
   })
 }
 
 function decodeBinaryAnnotations(value: unknown, path: string): ZipkinV1BinaryAnnotation[] {
-  if (value === undefined || value === null) return []
-  return asList(value, path).map((item, i) => {
-    const here = `${path}[${i}]`
-    const json = asObject(item, here)
+  return optionalObjectList(value, path, (json, here) => {
     const annotation: ZipkinV1BinaryAnnotation = { key: requiredString(json, 'key', here), ...decodeValue(json, here) }
     if (json.endpoint != null) annotation.endpoint = decodeEndpoint(json.endpoint, `${here}.endpoint`)
     return annotation

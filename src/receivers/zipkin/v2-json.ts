@@ -1,7 +1,8 @@
 import { InvalidInputError } from '../../errors.js'
 import {
   type JsonObject,
-  asList,
+  optionalObjectList,
+  requiredInteger,
   asObject,
   invalid,
   optionalBoolean,
@@ -58,14 +59,7 @@ function hasV1Annotations(json: JsonObject): boolean {
 }
 
 function decodeAnnotations(value: unknown, path: string): ZipkinAnnotation[] {
-  if (value === undefined || value === null) return []
-  return asList(value, path).map((item, i) => {
-    const here = `${path}[${i}]`
-    const json = asObject(item, here)
-    const timestamp = optionalInteger(json, 'timestamp', here)
-    if (timestamp === undefined) throw new InvalidInputError(`${here}.timestamp is missing`)
-    return { timestamp, value: requiredString(json, 'value', here) }
-  })
+  return optionalObjectList(value, path, (json, here) => ({ timestamp: requiredInteger(json, 'timestamp', here), value: requiredString(json, 'value', here) }))
 }
 
 /** Tag values are strings; numbers and booleans are taken in their JSON spelling. */
