@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, statSync } from 'node:fs'
 import { dirname } from 'node:path'
 import { deflateRawSync, inflateRawSync } from 'node:zlib'
 import Database from 'better-sqlite3'
-import { ANNOTATION_FIELD, type Span, type SpanKind, type TraceId } from '../../model/span.js'
+import type { Span, SpanKind, TraceId } from '../../model/span.js'
 import { tagValueString } from '../../model/tag-string.js'
 import type { DependencyLink, DependencyQuery, Operation, OperationQuery, Storage, TraceQuery } from '../storage.js'
 import { DependencyLinks, type StoredSpanService } from './dependency-links.js'
@@ -12,6 +12,9 @@ import * as sql from './statements.js'
 import { decodeIdList, encodeIdList, intersectIdLists } from './id-list.js'
 import { OpenPostings } from './open-postings.js'
 import { spanIdKey, traceIdKey } from './row-keys.js'
+import { NewestTraces } from './newest-traces.js'
+import { keyPostingHash, postingHashes, remoteServicePostingHash, tagPostingHash } from './posting-hashes.js'
+import { splitConditions } from './split-conditions.js'
 import { hashString } from './string-hash.js'
 
 export interface SqliteStorageOptions {
@@ -419,102 +422,4 @@ export class SqliteStorage implements Storage {
   async close(): Promise<void> {
     if (this.db.open) this.db.close()
   }
-}
-
-/** Keeps the `limit` traces whose newest matching span started last. */
-class NewestTraces {
-  private readonly startByTrace = new Map<string, number>()
-
-  constructor(private readonly limit: number) {}
-
-  get full(): boolean {
-    return this.startByTrace.size >= this.limit
-  }
-
-  /** Start of the oldest trace that would still be returned. */
-  get oldestStartUs(): number {
-    return this.sorted()[this.limit - 1]?.[1] ?? -Infinity
-  }
-
-  add(id: string, startUs: number): void {
-    const known = this.startByTrace.get(id)
-    if (known === undefined || startUs > known) this.startByTrace.set(id, startUs)
-  }
-
-  /** Newest matching span start by trace id. */
-  get startByTraceId(): ReadonlyMap<string, number> {
-    return this.startByTrace
-  }
-
-  traceIds(): TraceId[] {
-    return this.sorted()
-      .slice(0, this.limit)
-      .map(([id]) => id)
-  }
-
-  private sorted(): [string, number][] {
-    return [...this.startByTrace].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
-  }
-}
-
-/**
- * A query's conditions one by one, each with the service and time window: every tag, key and
- * remote service condition, and the span name with the duration range as one more.
- */
-function splitConditions(query: TraceQuery): TraceQuery[] {
-  const base: TraceQuery = { tags: [], limit: query.limit }
-  if (query.serviceName !== undefined) base.serviceName = query.serviceName
-  if (query.startTimeMinUs !== undefined) base.startTimeMinUs = query.startTimeMinUs
-  if (query.startTimeMaxUs !== undefined) base.startTimeMaxUs = query.startTimeMaxUs
-  const conditions: TraceQuery[] = [
-    ...query.tags.map((tag) => ({ ...base, tags: [tag] })),
-    ...(query.tagKeysOrAnnotations ?? []).map((key) => ({ ...base, tagKeysOrAnnotations: [key] })),
-  ]
-  if (query.remoteServiceName !== undefined) conditions.push({ ...base, remoteServiceName: query.remoteServiceName })
-  if (query.operationName !== undefined || query.durationMinUs !== undefined || query.durationMaxUs !== undefined) {
-    const condition: TraceQuery = { ...base }
-    if (query.operationName !== undefined) condition.operationName = query.operationName
-    if (query.durationMinUs !== undefined) condition.durationMinUs = query.durationMinUs
-    if (query.durationMaxUs !== undefined) condition.durationMaxUs = query.durationMaxUs
-    conditions.push(condition)
-  }
-  return conditions
-}
-
-
-function tagPostingHash(key: string, value: string): number {
-  return hashString(`${key}\0${value}`)
-}
-
-/** A span tag key or an annotation value; the \u0001 prefix keeps these apart from tag hashes. */
-function keyPostingHash(keyOrAnnotation: string): number {
-  return hashString(`\u0001key\0${keyOrAnnotation}`)
-}
-
-function remoteServicePostingHash(name: string): number {
-  return hashString(`\u0001remote\0${name}`)
-}
-
-/**
- * The postings of a span, each once: `key\0value` for every span tag, process tag and log
- * field; the key of every span tag and the value of every annotation (Zipkin's bare
- * annotationQuery terms); the remote service name.
- */
-function postingHashes(span: Span): Set<number> {
-  const hashes = new Set<number>()
-  const addAll = (tags: Span['tags']) => {
-    for (const tag of tags) hashes.add(tagPostingHash(tag.key, tagValueString(tag)))
-  }
-  addAll(span.tags)
-  addAll(span.process.tags)
-  for (const log of span.logs) {
-    addAll(log.fields)
-    for (const field of log.fields) {
-      if (field.key === ANNOTATION_FIELD && field.type === 'string') hashes.add(keyPostingHash(field.value))
-    }
-  }
-  for (const tag of span.tags) hashes.add(keyPostingHash(tag.key))
-  const remote = span.remoteEndpoint?.serviceName
-  if (remote !== undefined && remote !== '') hashes.add(remoteServicePostingHash(remote))
-  return hashes
 }
