@@ -2,13 +2,12 @@
  * Jaeger's api_v2 protobuf messages (proto/*.proto) loaded by reflection, and the shapes their
  * decoded plain objects have (int64 as decimal strings, enums as numbers, bytes as Buffer).
  */
-import { fileURLToPath } from 'node:url'
+import { PROTO_DIR } from '../project-files.js'
 import type * as grpc from '@grpc/grpc-js'
 import protobuf from 'protobufjs'
 import { serviceDefinition } from './grpc-server.js'
 
 /** The project's `proto/` folder, from both `src/` and `dist/`. */
-const PROTO_DIR = fileURLToPath(new URL('../../proto/', import.meta.url))
 
 export interface JaegerProtoTimestamp {
   seconds: string

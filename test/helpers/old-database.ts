@@ -5,7 +5,8 @@
 import { deflateRawSync } from 'node:zlib'
 import Database from 'better-sqlite3'
 import type { Span } from '../../src/model/span.js'
-import { MIGRATIONS_DIR, migrate, readMigrations } from '../../src/storage/sqlite/migrate.js'
+import { MIGRATIONS_DIR } from '../../src/project-files.js'
+import { migrate, readMigrations } from '../../src/storage/sqlite/migrate.js'
 import { encodeSpan } from '../../src/storage/sqlite/span-codec.js'
 
 export function createVersion1Database(path: string, spans: Span[]): void {

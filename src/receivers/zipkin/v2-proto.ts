@@ -1,12 +1,11 @@
 /** Decodes Zipkin proto3 `ListOfSpans` (proto/zipkin.proto) into Zipkin v2 spans. */
-import { fileURLToPath } from 'node:url'
+import { PROTO_DIR } from '../../project-files.js'
 import protobuf from 'protobufjs'
 import { InvalidInputError } from '../../errors.js'
 import { ipv6Text } from './ipv6-text.js'
 import type { ZipkinEndpoint, ZipkinKind, ZipkinV2Span } from './zipkin-v2-span.js'
 
 /** The project's `proto/` folder, from both `src/` and `dist/`. */
-export const PROTO_DIR = fileURLToPath(new URL('../../../proto/', import.meta.url))
 
 interface ProtoEndpoint {
   serviceName?: string

@@ -1,10 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import type Database from 'better-sqlite3'
 
-/** The project's `migrations/` folder, from both `src/` and `dist/`. */
-export const MIGRATIONS_DIR = fileURLToPath(new URL('../../../migrations/', import.meta.url))
 
 const FILE_NAME = /^(\d{3})_([a-z0-9_]+)\.sql$/
 
