@@ -87,6 +87,27 @@ describe('SqliteStorage', () => {
     await storage.close()
   })
 
+  it('remembers remote services per service, and the values of autocomplete keys only', async () => {
+    const storage = new SqliteStorage({ path: join(freshDir(), 'names.db'), autocompleteKeys: ['http.method'] })
+    await storage.writeSpans(
+      Array.from({ length: 8 }, (_, i) =>
+        modelSpan({
+          service: `svc${i % 2}`,
+          kind: 'client',
+          remoteEndpoint: { serviceName: `remote${i % 4}` },
+          tags: [
+            { key: 'http.method', type: 'string', value: i % 3 ? 'GET' : 'POST' },
+            { key: 'other', type: 'string', value: 'x' },
+          ],
+        }),
+      ),
+    )
+    expect(await storage.getRemoteServices('svc0')).toEqual(['remote0', 'remote2'])
+    expect(await storage.getTagValues('http.method')).toEqual(['GET', 'POST'])
+    expect(await storage.getTagValues('other')).toEqual([])
+    await storage.close()
+  })
+
   it('keeps spans across a restart on the same file', async () => {
     const dbPath = join(freshDir(), 'restart.db')
     let app = await startTestApp({ dbPath })
