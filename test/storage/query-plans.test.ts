@@ -32,7 +32,7 @@ describe('query plans', () => {
 
   beforeAll(async () => {
     dir = tempDir()
-    storage = new SqliteStorage({ path: join(dir, 'plans.db'), segmentPostings: 50 })
+    storage = new SqliteStorage({ path: join(dir, 'plans.db'), segmentPostings: 50, blockMaxSpans: 4 })
     const spans = Array.from({ length: 200 }, (_, i) =>
       modelSpan({ service: `svc${i % 5}`, operationName: `op${i % 7}`, startTimeUs: 1_700_000_000_000_000 + i, tags: [{ key: 'k', type: 'string', value: `v${i % 11}` }] }),
     )

@@ -122,7 +122,7 @@ export class SqliteStorage implements Storage {
       selectSegments: prepare(sql.SELECT_SEGMENTS),
       selectOldestSpans: prepare(sql.SELECT_OLDEST_SPANS),
       deleteSpan: prepare(sql.DELETE_SPAN),
-      deleteEmptyBlock: prepare(sql.DELETE_EMPTY_BLOCK),
+      deleteExpiredBlocks: prepare(sql.DELETE_EXPIRED_BLOCKS),
       selectOldestStart: prepare(sql.SELECT_OLDEST_START).pluck(),
       selectExpiredSegments: prepare(sql.SELECT_EXPIRED_SEGMENTS).pluck(),
       deleteSegmentPostings: prepare(sql.DELETE_SEGMENT_POSTINGS),
@@ -151,7 +151,7 @@ export class SqliteStorage implements Storage {
   private readonly writeTransaction = (spans: readonly Span[]): void => {
     const postings: number[] = []
     const sealed = this.db.transaction(() => {
-      let lines: string[] = []
+      let block = new PendingBlock()
       const stored: StoredSpanService[] = []
       for (const span of spans) {
         const line = encodeSpan(span)
@@ -162,20 +162,20 @@ export class SqliteStorage implements Storage {
           span.kind === 'client' ? 1 : 0,
           hashString(line),
           this.nextBlockId,
-          lines.length,
+          block.lines.length,
           serviceId,
           this.operationId(serviceId, span.operationName, span.kind ?? ''),
           span.startTimeUs,
           span.durationUs,
         )
         if (inserted.changes === 0) continue // the same span was stored before: a retry
-        lines.push(line)
+        block.add(line, span.startTimeUs)
         stored.push({ span, serviceId })
         this.rememberNames(serviceId, span)
         for (const tagHash of postingHashes(span)) postings.push(serviceId, tagHash, Number(inserted.lastInsertRowid))
-        if (lines.length === this.blockMaxSpans) lines = this.flushBlock(lines)
+        if (block.lines.length === this.blockMaxSpans) block = this.flushBlock(block)
       }
-      if (lines.length > 0) this.flushBlock(lines)
+      if (block.lines.length > 0) this.flushBlock(block)
       this.insertOpenPostings(postings)
       this.dependencies.record(stored)
       if (this.openPostings.size + postings.length / 3 < this.segmentPostings) return false
@@ -218,10 +218,11 @@ export class SqliteStorage implements Storage {
     }
   }
 
-  private flushBlock(lines: string[]): string[] {
-    this.stmt.insertBlock.run(this.nextBlockId, deflateRawSync(lines.join('\n')))
+  /** Writes the block and returns an empty one for the next spans. */
+  private flushBlock(block: PendingBlock): PendingBlock {
+    this.stmt.insertBlock.run(this.nextBlockId, deflateRawSync(block.lines.join('\n')), block.maxStartUs)
     this.nextBlockId++
-    return []
+    return new PendingBlock()
   }
 
   /**
@@ -394,16 +395,15 @@ export class SqliteStorage implements Storage {
 
   private readonly purgeTransaction = (beforeUs: number, maxSpans: number): number =>
     this.db.transaction(() => {
-      const rows = this.stmt.selectOldestSpans.all(beforeUs, maxSpans) as { id: number; block_id: number; trace_id: Buffer }[]
-      const blocks = new Set<number>()
+      const rows = this.stmt.selectOldestSpans.all(beforeUs, maxSpans) as { id: number; trace_id: Buffer }[]
       const traces = new Map<string, Buffer>()
       for (const row of rows) {
         this.stmt.deleteSpan.run(row.id)
-        blocks.add(row.block_id)
         traces.set(row.trace_id.toString('hex'), row.trace_id)
       }
-      for (const block of blocks) this.stmt.deleteEmptyBlock.run({ block })
+      // Spans go oldest first, so a block older than every span kept has none left.
       const oldestStart = (this.stmt.selectOldestStart.get() as number | null) ?? Number.MAX_SAFE_INTEGER
+      this.stmt.deleteExpiredBlocks.run(oldestStart)
       for (const segment of this.stmt.selectExpiredSegments.all(oldestStart) as number[]) {
         this.stmt.deleteSegmentPostings.run(segment)
         this.stmt.deleteSegment.run(segment)
@@ -422,5 +422,16 @@ export class SqliteStorage implements Storage {
 
   async close(): Promise<void> {
     if (this.db.open) this.db.close()
+  }
+}
+
+/** The encoded spans of the block being written, one line each. */
+class PendingBlock {
+  readonly lines: string[] = []
+  maxStartUs = 0
+
+  add(line: string, startUs: number): void {
+    this.lines.push(line)
+    this.maxStartUs = Math.max(this.maxStartUs, startUs)
   }
 }

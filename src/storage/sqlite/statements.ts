@@ -22,7 +22,7 @@ export const INSERT_SPAN = `INSERT INTO spans
   (trace_id, span_id, client_half, content_hash, block_id, block_line, service_id, operation_id, start_us, duration_us)
   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
   ON CONFLICT (trace_id, span_id, content_hash) DO NOTHING`
-export const INSERT_BLOCK = 'INSERT INTO span_blocks (id, data) VALUES (?, ?)'
+export const INSERT_BLOCK = 'INSERT INTO span_blocks (id, data, max_start_us) VALUES (?, ?, ?)'
 export const SELECT_MAX_BLOCK_ID = 'SELECT coalesce(max(id), 0) AS id FROM span_blocks'
 export const SELECT_TRACE_SPANS = 'SELECT block_id, block_line FROM spans WHERE trace_id = ? ORDER BY id'
 export const SELECT_BLOCK = 'SELECT data FROM span_blocks WHERE id = ?'
@@ -39,9 +39,10 @@ export const SELECT_POSTING_LIST = 'SELECT span_ids FROM tag_posting_lists WHERE
 export const CLEAR_OPEN_POSTINGS = 'DELETE FROM tag_postings_open'
 export const SELECT_SEGMENTS = 'SELECT id, min_start_us, max_start_us FROM tag_segments ORDER BY id DESC'
 
-export const SELECT_OLDEST_SPANS = 'SELECT id, block_id, trace_id FROM spans WHERE start_us < ? ORDER BY start_us LIMIT ?'
+export const SELECT_OLDEST_SPANS = 'SELECT id, trace_id FROM spans WHERE start_us < ? ORDER BY start_us LIMIT ?'
 export const DELETE_SPAN = 'DELETE FROM spans WHERE id = ?'
-export const DELETE_EMPTY_BLOCK = 'DELETE FROM span_blocks WHERE id = @block AND NOT EXISTS (SELECT 1 FROM spans WHERE block_id = @block)'
+/** Blocks all of whose spans started before the oldest span still stored. */
+export const DELETE_EXPIRED_BLOCKS = 'DELETE FROM span_blocks WHERE max_start_us < ?'
 export const SELECT_OLDEST_START = 'SELECT min(start_us) FROM spans'
 /** Segments all of whose spans started before the oldest span still stored. */
 export const SELECT_EXPIRED_SEGMENTS = 'SELECT id FROM tag_segments WHERE max_start_us < ?'
