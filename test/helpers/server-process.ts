@@ -18,7 +18,7 @@ export interface ServerProcess {
 export async function startServerProcess(dbPath: string, extraArgs: string[] = [], options: { compiled?: boolean } = {}): Promise<ServerProcess> {
   const entry = options.compiled ? ['dist/main.js'] : ['--import', 'tsx', 'src/main.ts']
   const args = [...entry, '--storage-path', dbPath, '--log-level', 'info']
-  for (const listener of ['zipkin', 'query', 'admin']) args.push(`--${listener}-host`, '127.0.0.1', `--${listener}-port`, '0')
+  for (const listener of ['zipkin', 'query', 'admin', 'jaeger-http', 'jaeger-grpc', 'query-grpc']) args.push(`--${listener}-host`, '127.0.0.1', `--${listener}-port`, '0')
   const child = spawn(process.execPath, [...args, ...extraArgs], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] })
   let output = ''
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()))
