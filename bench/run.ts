@@ -46,6 +46,20 @@ function processStats(pid: number): { cpuSeconds: number; peakRssBytes: number }
   return { cpuSeconds: ticks / 100, peakRssBytes: Number(hwm?.[1] ?? 0) * 1024 }
 }
 
+/**
+ * What the server itself says it committed, by the format label its receiver gave: a check that
+ * every acknowledged span was stored and that the bytes reached the decoder meant for them.
+ */
+async function savedSpans(adminUrl: string): Promise<Map<string, number>> {
+  const text = await (await fetch(`${adminUrl}/metrics`)).text()
+  const saved = new Map<string, number>()
+  for (const match of text.matchAll(/^spanlite_spans_saved_total\{([^}]*)\} (\S+)$/gm)) {
+    const format = /format="([^"]*)"/.exec(match[1]!)?.[1] ?? '?'
+    saved.set(format, (saved.get(format) ?? 0) + Number(match[2]))
+  }
+  return saved
+}
+
 interface IngestResult {
   scenario: string
   spansPerSecond: number[]
@@ -56,6 +70,9 @@ interface IngestResult {
   bytesPerSpan: number
   refusedRequests: number
   failedRequests: number
+  /** Acknowledged by the server over all repeats, and what its metrics say it committed, by format label. */
+  acknowledgedSpans: number
+  serverSavedSpans: Record<string, number>
   targetSpansPerSecond: number
 }
 
@@ -84,6 +101,7 @@ async function measureIngest(format: Format, batchSize: number): Promise<IngestR
   let bytesPerSpan = 0
   let refused = 0
   let failed = 0
+  const serverSaved: Record<string, number> = {}
   for (let repeat = 0; repeat < settings.repeats; repeat++) {
     const dir = join(tmpdir(), `spanlite-bench-${process.pid}-${repeat}`)
     rmSync(dir, { recursive: true, force: true })
@@ -103,6 +121,7 @@ async function measureIngest(format: Format, batchSize: number): Promise<IngestR
     cpu += after.cpuSeconds - before.cpuSeconds
     spansTotal += acknowledged
     peakRss = Math.max(peakRss, after.peakRssBytes)
+    for (const [label, count] of await savedSpans(server.urls.admin!)) serverSaved[label] = (serverSaved[label] ?? 0) + count
     server.child.kill('SIGTERM')
     await server.exited
     // Closing checkpoints the WAL into the main file, so its size is what the data takes.
@@ -119,6 +138,8 @@ async function measureIngest(format: Format, batchSize: number): Promise<IngestR
     bytesPerSpan,
     refusedRequests: refused,
     failedRequests: failed,
+    acknowledgedSpans: spansTotal,
+    serverSavedSpans: serverSaved,
     targetSpansPerSecond,
   }
 }
@@ -135,7 +156,9 @@ async function main(): Promise<void> {
       process.stdout.write(`ingest ${format}, ${batchSize} spans/request ... `)
       const result = await measureIngest(format, batchSize)
       ingest.push(result)
-      console.log(`${fmt(median(result.spansPerSecond))} spans/s${result.refusedRequests + result.failedRequests > 0 ? ` (${result.refusedRequests} refused, ${result.failedRequests} failed requests)` : ''}`)
+      const saved = Object.entries(result.serverSavedSpans).map(([label, count]) => `${fmt(count)} as ${label}`)
+      const problems = result.refusedRequests + result.failedRequests > 0 ? `; ${result.refusedRequests} refused, ${result.failedRequests} failed requests` : ''
+      console.log(`${fmt(median(result.spansPerSecond))} spans/s (server saved ${saved.join(', ') || 'nothing'} of ${fmt(result.acknowledgedSpans)} acknowledged${problems})`)
     }
   }
 
