@@ -111,6 +111,8 @@ async function measureIngest(format: Format, batchSize: number): Promise<IngestR
     const pid = server.child.pid!
     const before = processStats(pid)
     const reports = await runGenerators(server.urls[listener]!, format, batchSize, 1000 * repeat + batchSize)
+    // A server that died mid-run would otherwise show up only as failed requests.
+    if (server.child.exitCode !== null || server.child.signalCode !== null) throw new Error(`the server exited during the ${format} run (${server.child.signalCode ?? server.child.exitCode}):\n${server.output().slice(-4000)}`)
     const after = processStats(pid)
     const acknowledged = reports.reduce((sum, r) => sum + r.acknowledgedSpans, 0)
     const elapsedS = Math.max(...reports.map((r) => r.elapsedMs)) / 1000
