@@ -18,6 +18,7 @@ export interface ServerProcess {
 export async function startServerProcess(dbPath: string, extraArgs: string[] = [], options: { compiled?: boolean } = {}): Promise<ServerProcess> {
   const entry = options.compiled ? ['dist/main.js'] : ['--import', 'tsx', 'src/main.ts']
   const args = [...entry, '--storage-path', dbPath, '--log-level', 'info']
+  // Every listener on a free port, so server processes run side by side.
   for (const listener of ['zipkin', 'query', 'admin', 'jaeger-http', 'jaeger-grpc', 'query-grpc']) args.push(`--${listener}-host`, '127.0.0.1', `--${listener}-port`, '0')
   const child = spawn(process.execPath, [...args, ...extraArgs], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] })
   let output = ''
