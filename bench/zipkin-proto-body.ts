@@ -1,6 +1,6 @@
 /** Spans as a Zipkin proto3 `ListOfSpans` body, encoded with protobufjs from proto/zipkin.proto. */
+import { fileURLToPath } from 'node:url'
 import protobuf from 'protobufjs'
-import { PROTO_DIR } from '../src/receivers/zipkin/v2-proto.js'
 import type { ZipkinV2JsonSpan } from './traffic.js'
 
 const KINDS = { CLIENT: 1, SERVER: 2, PRODUCER: 3, CONSUMER: 4 } as const
@@ -8,7 +8,7 @@ const KINDS = { CLIENT: 1, SERVER: 2, PRODUCER: 3, CONSUMER: 4 } as const
 let listOfSpans: protobuf.Type | undefined
 
 export function zipkinProtoBody(spans: ZipkinV2JsonSpan[]): Buffer {
-  listOfSpans ??= protobuf.loadSync(`${PROTO_DIR}zipkin.proto`).lookupType('zipkin.proto3.ListOfSpans')
+  listOfSpans ??= protobuf.loadSync(fileURLToPath(new URL('../proto/zipkin.proto', import.meta.url))).lookupType('zipkin.proto3.ListOfSpans')
   const message = listOfSpans.fromObject({
     spans: spans.map((span) => ({
       traceId: Buffer.from(span.traceId, 'hex'),
