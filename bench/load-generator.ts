@@ -1,12 +1,16 @@
 /**
- * One load-generator process: encodes its own spans before the clock starts, then posts them
+ * One load-generator process: encodes its own spans before the clock starts, then sends them
  * at a fixed concurrency until told to stop, and reports what was acknowledged and how fast.
+ * HTTP formats are POSTed with fetch, Jaeger gRPC goes through a @grpc/grpc-js client.
  * Run by bench/run.ts through child_process.fork.
  */
-import { batches } from './traffic.js'
-import { type Format, encodeBatch } from './formats.js'
+import * as grpc from '@grpc/grpc-js'
+import { JaegerGrpcClient } from '../test/helpers/jaeger-grpc-client.js'
+import { batches, batchesPerService } from './traffic.js'
+import { type EncodedBody, type Format, encodeBatch, formatTarget } from './formats.js'
 
 interface StartMessage {
+  /** An HTTP URL for HTTP formats, host:port for gRPC. */
   url: string
   format: Format
   seed: number
@@ -24,9 +28,42 @@ export interface LoadReport {
   elapsedMs: number
 }
 
+type Outcome = 'acknowledged' | 'refused' | 'failed'
+
+/** Sends one body; 503 and RESOURCE_EXHAUSTED are the server's bounded queue refusing work. */
+function sender(message: StartMessage): { send(body: EncodedBody): Promise<Outcome>; close(): void } {
+  const { transport } = formatTarget(message.format)
+  if ('grpc' in transport) {
+    const client = new JaegerGrpcClient(message.url, 'CollectorService')
+    return {
+      send: (body) =>
+        client.unaryBytes(transport.grpc, body.bytes).then(
+          () => 'acknowledged',
+          (error: { code?: number }) => (error.code === grpc.status.RESOURCE_EXHAUSTED ? 'refused' : 'failed'),
+        ),
+      close: () => client.close(),
+    }
+  }
+  const url = `${message.url}${transport.http}`
+  return {
+    async send(body) {
+      try {
+        const response = await fetch(url, { method: 'POST', headers: { 'content-type': body.contentType }, body: body.bytes })
+        await response.arrayBuffer()
+        return response.status === 202 || response.status === 200 ? 'acknowledged' : response.status === 503 ? 'refused' : 'failed'
+      } catch {
+        return 'failed'
+      }
+    },
+    close() {},
+  }
+}
+
 process.once('message', async (message: StartMessage) => {
   const startUs = Date.now() * 1000 - 600_000_000
-  const bodies = batches(message.seed, startUs, message.batchSize, message.spans).map((batch) => ({ body: encodeBatch(message.format, batch), spans: batch.length }))
+  const group = formatTarget(message.format).perService ? batchesPerService : batches
+  const bodies = group(message.seed, startUs, message.batchSize, message.spans).map((batch) => ({ body: encodeBatch(message.format, batch), spans: batch.length }))
+  const { send, close } = sender(message)
   process.send!({ ready: true })
   await new Promise((resolve) => process.once('message', resolve))
 
@@ -38,21 +75,17 @@ process.once('message', async (message: StartMessage) => {
     while (performance.now() < deadline && next < bodies.length) {
       const { body, spans } = bodies[next++]!
       const sent = performance.now()
-      try {
-        const response = await fetch(message.url, { method: 'POST', headers: { 'content-type': body.contentType }, body: body.bytes })
-        await response.arrayBuffer()
-        if (response.status === 202 || response.status === 200) {
-          report.acknowledgedSpans += spans
-          report.latenciesMs.push(performance.now() - sent)
-        } else if (response.status === 503) report.refusedRequests++
-        else report.failedRequests++
-      } catch {
-        report.failedRequests++
-      }
+      const outcome = await send(body)
+      if (outcome === 'acknowledged') {
+        report.acknowledgedSpans += spans
+        report.latenciesMs.push(performance.now() - sent)
+      } else if (outcome === 'refused') report.refusedRequests++
+      else report.failedRequests++
     }
   }
   await Promise.all(Array.from({ length: message.concurrency }, worker))
   report.elapsedMs = performance.now() - started
+  close()
   if (next >= bodies.length) process.stderr.write('load generator ran out of pre-encoded spans before the time was up; raise the span budget\n')
   process.send!({ report })
   process.disconnect()

@@ -92,3 +92,25 @@ export function batches(seed: number, startUs: number, batchSize: number, totalS
   }
   return out
 }
+
+/**
+ * The same spans regrouped by service, `batchSize` at a time, as SDKs send them when a batch
+ * carries one process (Jaeger): each service's spans leave once it has a batch's worth.
+ */
+export function batchesPerService(seed: number, startUs: number, batchSize: number, totalSpans: number): ZipkinV2JsonSpan[][] {
+  const out: ZipkinV2JsonSpan[][] = []
+  const pending = new Map<string, ZipkinV2JsonSpan[]>()
+  for (const batch of batches(seed, startUs, batchSize, totalSpans)) {
+    for (const span of batch) {
+      const service = span.localEndpoint.serviceName
+      const current = pending.get(service) ?? []
+      current.push(span)
+      if (current.length === batchSize) {
+        out.push(current)
+        pending.delete(service)
+      } else pending.set(service, current)
+    }
+  }
+  out.push(...pending.values())
+  return out
+}
