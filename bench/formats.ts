@@ -2,8 +2,8 @@
 import { jaegerProtoRequest } from './jaeger-proto-request.js'
 import { jaegerBatch } from './jaeger-span.js'
 import { jaegerThriftBody } from './jaeger-thrift-body.js'
+import { toProto } from '../test/helpers/zipkin-proto3.js'
 import type { ZipkinV2JsonSpan } from './traffic.js'
-import { zipkinProtoBody } from './zipkin-proto-body.js'
 import { zipkinThriftBody } from './zipkin-thrift-body.js'
 
 export type Format = 'zipkin-v2-json' | 'zipkin-v2-proto3' | 'zipkin-v1-thrift' | 'jaeger-grpc' | 'jaeger-thrift-http'
@@ -42,7 +42,7 @@ export function encodeBatch(format: Format, spans: ZipkinV2JsonSpan[]): EncodedB
     case 'zipkin-v2-json':
       return { contentType: 'application/json', bytes: Buffer.from(JSON.stringify(spans)) }
     case 'zipkin-v2-proto3':
-      return { contentType: 'application/x-protobuf', bytes: zipkinProtoBody(spans) }
+      return { contentType: 'application/x-protobuf', bytes: Buffer.from(toProto(spans)) }
     case 'zipkin-v1-thrift':
       return { contentType: 'application/x-thrift', bytes: zipkinThriftBody(spans) }
     case 'jaeger-grpc':

@@ -11,7 +11,7 @@ import { zipkinV2ToModel } from '../src/receivers/zipkin/v2-to-model.js'
 import { decodeZipkinV2Json } from '../src/receivers/zipkin/v2-json.js'
 import { SqliteStorage } from '../src/storage/sqlite/sqlite-storage.js'
 import { startServerProcess } from '../test/helpers/server-process.js'
-import { median, percentile } from './run.js'
+import { median, percentile } from './stats.js'
 import { traces } from './traffic.js'
 
 export interface QueryResult {

@@ -14,6 +14,7 @@ import { type Format, FORMATS, formatTarget } from './formats.js'
 import type { LoadReport } from './load-generator.js'
 import { measureFloors } from './floors.js'
 import { measureQueries } from './queries.js'
+import { median, percentile } from './stats.js'
 
 const args = new Set(process.argv.slice(2))
 const quick = args.has('--quick')
@@ -25,17 +26,6 @@ const settings = {
   floorSpans: quick ? 10_000 : 200_000,
   querySpans: quick ? 20_000 : args.has('--full') ? 10_000_000 : 1_000_000,
   queryRepeats: quick ? 10 : 200,
-}
-
-export function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b)
-  const middle = Math.floor(sorted.length / 2)
-  return sorted.length === 0 ? Number.NaN : sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2
-}
-
-export function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b)
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN
 }
 
 function processStats(pid: number): { cpuSeconds: number; peakRssBytes: number } {

@@ -50,6 +50,9 @@ export interface Process {
   tags: Tag[]
 }
 
+/** The tag Jaeger (OpenTracing) spans state their kind in. */
+export const SPAN_KIND_TAG = 'span.kind'
+
 /** Jaeger's flag bits, also used for Zipkin's `debug`. */
 export const SAMPLED_FLAG = 1
 export const DEBUG_FLAG = 2

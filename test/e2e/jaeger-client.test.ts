@@ -111,6 +111,13 @@ describe('jaeger-client HTTP sender to POST /api/traces', () => {
       { name: 'GET /checkout', spanKind: 'server' },
       { name: 'call backend', spanKind: 'client' },
     ])
+
+    // The Zipkin API shows the kind as Zipkin's kind field, not also as a span.kind tag.
+    const zipkin = await getJson<{ name: string; kind?: string; tags?: Record<string, string> }[]>(`${app.urls.zipkin}/api/v2/trace/${traceId}`)
+    const zipkinRoot = zipkin.body.find((s) => s.name === 'GET /checkout')!
+    expect(zipkinRoot.kind).toBe('SERVER')
+    expect(zipkinRoot.tags).not.toHaveProperty('span.kind')
+    expect(zipkinRoot.tags).toHaveProperty('ok', 'true')
   })
 
   it('stores a 64-bit trace id trace', async () => {

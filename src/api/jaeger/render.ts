@@ -1,6 +1,6 @@
 /** The Jaeger UI's JSON model (what `/api/traces` returns), built from model spans. */
 import { shortTraceId } from '../../model/ids.js'
-import type { Endpoint, Process, Span, Tag } from '../../model/span.js'
+import { type Endpoint, type Process, SPAN_KIND_TAG, type Span, type Tag } from '../../model/span.js'
 
 export interface JaegerKeyValue {
   key: string
@@ -79,7 +79,7 @@ function toJaegerSpan(span: Span, processID: string): JaegerSpan {
 export function derivedTags(span: Span): Tag[] {
   const tags: Tag[] = []
   const has = (key: string) => span.tags.some((t) => t.key === key)
-  if (span.kind && !has('span.kind')) tags.push({ key: 'span.kind', type: 'string', value: span.kind })
+  if (span.kind && !has(SPAN_KIND_TAG)) tags.push({ key: SPAN_KIND_TAG, type: 'string', value: span.kind })
   const remote: Endpoint | undefined = span.remoteEndpoint
   if (remote) {
     if (remote.serviceName !== undefined && !has('peer.service')) tags.push({ key: 'peer.service', type: 'string', value: remote.serviceName })

@@ -1,6 +1,6 @@
 /** Zipkin v2 JSON (zipkin2-api.yaml `Span`) built from model spans, losing nothing Zipkin can hold. */
 import { shortTraceId } from '../../model/ids.js'
-import { ANNOTATION_FIELD, DEBUG_FLAG, type Endpoint, type Log, type Span, type Tag, parentSpanId } from '../../model/span.js'
+import { ANNOTATION_FIELD, DEBUG_FLAG, type Endpoint, type Log, SPAN_KIND_TAG, type Span, type Tag, parentSpanId } from '../../model/span.js'
 import { tagValueString } from '../../model/tag-string.js'
 import { EMPTY_SERVICE_NAME } from '../../pipeline/sanitize.js'
 
@@ -44,7 +44,9 @@ export function toZipkinSpan(span: Span): ZipkinJsonSpan {
   if (local) rendered.localEndpoint = local
   if (span.remoteEndpoint) rendered.remoteEndpoint = { ...span.remoteEndpoint }
   if (span.logs.length > 0) rendered.annotations = span.logs.map((log) => ({ timestamp: log.timestampUs, value: annotationValue(log) }))
-  if (span.tags.length > 0) rendered.tags = Object.fromEntries(span.tags.map((tag) => [tag.key, zipkinTagValue(tag)]))
+  // A Jaeger span's `span.kind` tag is Zipkin's `kind` field: it is not repeated as a tag.
+  const tags = rendered.kind === undefined ? span.tags : span.tags.filter((tag) => tag.key !== SPAN_KIND_TAG)
+  if (tags.length > 0) rendered.tags = Object.fromEntries(tags.map((tag) => [tag.key, zipkinTagValue(tag)]))
   if ((span.flags & DEBUG_FLAG) !== 0) rendered.debug = true
   if (span.shared) rendered.shared = true
   return rendered

@@ -1,4 +1,4 @@
-import type { SpanKind, Tag } from '../../model/span.js'
+import { SPAN_KIND_TAG, type SpanKind, type Tag } from '../../model/span.js'
 
 const KINDS = new Set<string>(['client', 'server', 'producer', 'consumer', 'internal'])
 
@@ -8,7 +8,7 @@ const KINDS = new Set<string>(['client', 'server', 'producer', 'consumer', 'inte
  */
 export function spanKindOf(tags: readonly Tag[]): SpanKind | undefined {
   for (const tag of tags) {
-    if (tag.key === 'span.kind' && tag.type === 'string' && KINDS.has(tag.value)) return tag.value as SpanKind
+    if (tag.key === SPAN_KIND_TAG && tag.type === 'string' && KINDS.has(tag.value)) return tag.value as SpanKind
   }
   return undefined
 }
