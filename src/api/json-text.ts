@@ -1,12 +1,27 @@
 /**
  * JSON.stringify for API answers that also writes bigint as a JSON number, so 64-bit
  * integers keep every digit. Non-finite floats, which JSON cannot hold, become strings.
+ * JSON.stringify does the work unless a bigint is beyond a double's exact range; only then
+ * (rare) is the slower writer below used.
  */
 export function toJsonText(value: unknown): string {
+  let exactNeeded = false
+  const text = JSON.stringify(value, (_key, item: unknown) => {
+    if (typeof item === 'bigint') {
+      if (item >= MIN_EXACT && item <= MAX_EXACT) return Number(item)
+      exactNeeded = true
+      return null
+    }
+    return typeof item === 'number' && !Number.isFinite(item) ? String(item) : item
+  })
+  if (!exactNeeded) return text
   const parts: string[] = []
   write(value, parts)
   return parts.join('')
 }
+
+const MIN_EXACT = BigInt(Number.MIN_SAFE_INTEGER)
+const MAX_EXACT = BigInt(Number.MAX_SAFE_INTEGER)
 
 function write(value: unknown, out: string[]): void {
   switch (typeof value) {
