@@ -262,15 +262,14 @@ export class SqliteStorage implements Storage {
 
   async getTrace(traceId: TraceId): Promise<Span[]> {
     const rows = this.stmt.selectTraceSpans.all(traceIdKey(traceId)) as { block_id: number; block_line: number }[]
-    const blocks = new Map<number, string[]>()
+    const blocks = new Map<number, Buffer>()
     return rows.map(({ block_id, block_line }) => {
-      let lines = blocks.get(block_id)
-      if (!lines) {
-        const data = this.stmt.selectBlock.get(block_id) as Buffer
-        lines = inflateRawSync(data).toString('utf8').split('\n')
-        blocks.set(block_id, lines)
+      let block = blocks.get(block_id)
+      if (!block) {
+        block = inflateRawSync(this.stmt.selectBlock.get(block_id) as Buffer)
+        blocks.set(block_id, block)
       }
-      return decodeSpan(lines[block_line]!)
+      return decodeSpan(lineOf(block, block_line))
     })
   }
 
@@ -434,4 +433,12 @@ class PendingBlock {
     this.lines.push(line)
     this.maxStartUs = Math.max(this.maxStartUs, startUs)
   }
+}
+
+/** Line `index` of a block, found by its newlines: the other lines are never turned into strings. */
+function lineOf(block: Buffer, index: number): string {
+  let start = 0
+  for (let i = 0; i < index; i++) start = block.indexOf(10, start) + 1
+  const end = block.indexOf(10, start)
+  return block.toString('utf8', start, end === -1 ? block.length : end)
 }
