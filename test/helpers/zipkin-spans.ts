@@ -1,20 +1,8 @@
 /** Builds Zipkin JSON v2 spans and posts them, for tests that need exact control of the bytes. */
 import { gzipSync } from 'node:zlib'
+import type { ZipkinJsonSpan } from './zipkin-query.js'
 
-export interface ZipkinJsonSpan {
-  traceId: string
-  id: string
-  parentId?: string
-  kind?: string
-  name?: string
-  timestamp?: number
-  duration?: number
-  shared?: boolean
-  localEndpoint?: { serviceName?: string; ipv4?: string; port?: number }
-  remoteEndpoint?: { serviceName?: string; ipv4?: string; port?: number }
-  annotations?: { timestamp: number; value: string }[]
-  tags?: Record<string, string>
-}
+export type { ZipkinJsonSpan }
 
 let counter = 0
 
