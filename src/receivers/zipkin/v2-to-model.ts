@@ -4,7 +4,6 @@ import { ANNOTATION_FIELD, DEBUG_FLAG, type Endpoint, type Log, SAMPLED_FLAG, ty
 import type { ZipkinEndpoint, ZipkinV2Span } from './zipkin-v2-span.js'
 
 /** The log field a Zipkin annotation's value becomes. */
-export { ANNOTATION_FIELD }
 
 /** Converts decoded Zipkin v2 spans; `path` names the request's spans in error messages. */
 export function zipkinV2ToModel(spans: readonly ZipkinV2Span[]): Span[] {
