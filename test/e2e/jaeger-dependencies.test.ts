@@ -3,10 +3,10 @@
  * gRPC GetDependencies count parent -> child calls, a Zipkin RPC whose client and server halves
  * share a span id once, producer -> consumer, and children that arrive before their parent.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { protoTime } from '../helpers/jaeger-fixtures.js'
-import { JaegerGrpcClient } from '../helpers/jaeger-grpc-client.js'
-import { getJson, startTestApp, type TestApp } from '../helpers/test-app.js'
+import { useJaegerGrpc } from '../helpers/jaeger-grpc-client.js'
+import { getJson } from '../helpers/test-app.js'
 
 const START_US = 1_700_000_000_000_000
 const END_MS = START_US / 1000 + 60_000
@@ -34,21 +34,7 @@ function jaegerSpan(traceId: string, spanId: string, parentId: string | undefine
 }
 
 describe('service dependencies', () => {
-  let app: TestApp
-  let collector: JaegerGrpcClient
-  let query: JaegerGrpcClient
-
-  beforeAll(async () => {
-    app = await startTestApp()
-    collector = new JaegerGrpcClient(app.urls.jaegerGrpc, 'CollectorService')
-    query = new JaegerGrpcClient(app.urls.queryGrpc, 'QueryService')
-  })
-  afterAll(async () => {
-    collector?.close()
-    query?.close()
-    await app?.close()
-    app?.removeFiles()
-  })
+  const { app, collector, query } = useJaegerGrpc()
 
   const postZipkin = async (spans: unknown[]) => {
     const response = await fetch(`${app.urls.zipkin}/api/v2/spans`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(spans) })

@@ -3,10 +3,10 @@
  * intact through the Jaeger HTTP API and gRPC; bad requests are INVALID_ARGUMENT and store nothing.
  */
 import { status } from '@grpc/grpc-js'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { type ProtoSpan, protoTime } from '../helpers/jaeger-fixtures.js'
-import { JaegerGrpcClient } from '../helpers/jaeger-grpc-client.js'
-import { getJson, startTestApp, type TestApp } from '../helpers/test-app.js'
+import { JaegerGrpcClient, useJaegerGrpc } from '../helpers/jaeger-grpc-client.js'
+import { getJson, startTestApp } from '../helpers/test-app.js'
 
 const TRACE_ID = Buffer.from('4bf92f3577b34da6a3ce929d0e0e4736', 'hex')
 const START_US = 1_700_000_000_654_321
@@ -31,21 +31,7 @@ function span(spanId: string, operationName: string, extra: Record<string, unkno
 }
 
 describe('Jaeger gRPC: PostSpans and QueryService', () => {
-  let app: TestApp
-  let collector: JaegerGrpcClient
-  let query: JaegerGrpcClient
-
-  beforeAll(async () => {
-    app = await startTestApp()
-    collector = new JaegerGrpcClient(app.urls.jaegerGrpc, 'CollectorService')
-    query = new JaegerGrpcClient(app.urls.queryGrpc, 'QueryService')
-  })
-  afterAll(async () => {
-    collector?.close()
-    query?.close()
-    await app?.close()
-    app?.removeFiles()
-  })
+  const { app, collector, query } = useJaegerGrpc()
 
   it('stores a batch whose spans take the batch process unless they have their own', async () => {
     const root = span('00f067aa0ba902b7', 'GET /orders', {

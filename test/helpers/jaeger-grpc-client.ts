@@ -4,7 +4,9 @@
  * plain objects (int64 as decimal strings, enums as numbers, bytes as Buffer).
  */
 import * as grpc from '@grpc/grpc-js'
+import { afterAll, beforeAll } from 'vitest'
 import { loadJaegerProto } from '../../src/server/jaeger-proto.js'
+import { type TestApp, useTestApp } from './test-app.js'
 
 export type Message = Record<string, unknown>
 
@@ -71,4 +73,26 @@ export class JaegerGrpcClient {
   close(): void {
     this.client.close()
   }
+}
+
+/**
+ * A server for the tests of one describe block, with clients of its gRPC collector and query
+ * services. Like useTestApp, the returned objects are filled in once the server has started.
+ */
+export function useJaegerGrpc(): { app: TestApp; collector: JaegerGrpcClient; query: JaegerGrpcClient } {
+  const app = useTestApp()
+  const collector = Object.create(JaegerGrpcClient.prototype) as JaegerGrpcClient
+  const query = Object.create(JaegerGrpcClient.prototype) as JaegerGrpcClient
+  let connected = false
+  beforeAll(() => {
+    Object.assign(collector, new JaegerGrpcClient(app.urls.jaegerGrpc, 'CollectorService'))
+    Object.assign(query, new JaegerGrpcClient(app.urls.queryGrpc, 'QueryService'))
+    connected = true
+  })
+  afterAll(() => {
+    if (!connected) return
+    collector.close()
+    query.close()
+  })
+  return { app, collector, query }
 }
