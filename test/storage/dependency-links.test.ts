@@ -47,9 +47,10 @@ describe('SQLite dependency links', () => {
   })
 
   it('forgets purged traces and the counts of minutes before the oldest kept span', async () => {
-    await storage.writeSpans([span('2', '1', 'a'), span('2', '2', 'b', '1'), span('3', '1', 'a', undefined, START_US + 600_000_000)])
-    await storage.writeSpans([span('3', '3', 'c', '2', START_US + 600_000_000)])
-    // Retention deletes trace 2, which started ten minutes before the rest.
+    await storage.writeSpans([span('2', '1', 'a'), span('2', '2', 'b', '1')])
+    await storage.writeSpans([span('3', '1', 'a', undefined, START_US + 600_000_000), span('3', '3', 'c', '2', START_US + 600_000_000)])
+    // Retention deletes trace 2, which started ten minutes before the rest (in a block of its own:
+    // retention deletes whole blocks).
     expect(await storage.purgeOldest({ beforeUs: START_US + 600_000_000, maxSpans: 100 })).toBe(2)
     expect(await storage.getDependencies(window)).toEqual([])
     // Trace 3's waiting child is still waiting; its parent arrives and is linked.

@@ -1,7 +1,8 @@
 /**
  * Every statement the SQLite backend runs must be served by an index: no full scan of a table
- * that grows with the number of spans. The only scans allowed are the bounded open tail of tag
- * postings (by design), the segment list and the service list (small tables read whole).
+ * that grows with the number of spans. The only scans allowed are of the segment list and the
+ * service list (small tables read whole). The statements that move the layout before migration
+ * 009 run once, over tables a new database does not have.
  */
 import { rmSync } from 'node:fs'
 import { join } from 'node:path'
@@ -11,19 +12,12 @@ import { SqliteStorage } from '../../src/storage/sqlite/sqlite-storage.js'
 import { modelSpan } from '../helpers/model-spans.js'
 import { tempDir } from '../helpers/test-app.js'
 
-const ALLOWED_SCANS = new Set(['tag_postings_open', 'tag_segments', 'services'])
+const ALLOWED_SCANS = new Set(['segments', 'services'])
 
 function statementsToCheck(): [string, string][] {
-  const fixed = Object.entries(sql as Record<string, unknown>).filter((entry): entry is [string, string] => typeof entry[1] === 'string')
-  const searches: [string, string][] = []
-  for (const withService of [false, true]) {
-    for (const withOperation of [false, true]) {
-      const shape = { withService, withOperation }
-      searches.push([`searchSpansSql(${JSON.stringify(shape)})`, sql.searchSpansSql(shape)])
-      searches.push([`searchSpansByIdSql(${JSON.stringify(shape)})`, sql.searchSpansByIdSql(shape)])
-    }
-  }
-  return [...fixed, ...searches]
+  return Object.entries(sql as Record<string, unknown>).filter(
+    (entry): entry is [string, string] => typeof entry[1] === 'string' && !entry[0].endsWith('_BEFORE_009'),
+  )
 }
 
 describe('query plans', () => {
@@ -32,11 +26,11 @@ describe('query plans', () => {
 
   beforeAll(async () => {
     dir = tempDir()
-    storage = new SqliteStorage({ path: join(dir, 'plans.db'), segmentPostings: 50, blockMaxSpans: 4 })
-    const spans = Array.from({ length: 200 }, (_, i) =>
+    storage = new SqliteStorage({ path: join(dir, 'plans.db'), segmentSpans: 50, blockMaxSpans: 4 })
+    const spans = Array.from({ length: 2000 }, (_, i) =>
       modelSpan({ service: `svc${i % 5}`, operationName: `op${i % 7}`, startTimeUs: 1_700_000_000_000_000 + i, tags: [{ key: 'k', type: 'string', value: `v${i % 11}` }] }),
     )
-    await storage.writeSpans(spans)
+    for (let i = 0; i < spans.length; i += 20) await storage.writeSpans(spans.slice(i, i + 20))
     storage.db.exec('ANALYZE')
   })
   afterAll(async () => {
@@ -51,17 +45,12 @@ describe('query plans', () => {
     const forbidden = tableScans.filter((detail) => !ALLOWED_SCANS.has(detail.split(' ')[1]!))
     expect(forbidden, plan.map((row) => row.detail).join('\n')).toEqual([])
   })
-
-  it.each(statementsToCheck().filter(([name]) => /^searchSpansById/.test(name)))('%s reads spans by row id from the postings', (_name, text) => {
-    const details = (storage.db.prepare(`EXPLAIN QUERY PLAN ${text}`).all(...bindings(text)) as { detail: string }[]).map((row) => row.detail)
-    expect(details.filter((d) => /^(SEARCH|SCAN) s\b/.test(d)), details.join('\n')).toEqual(['SEARCH s USING INTEGER PRIMARY KEY (rowid=?)'])
-  })
 })
 
 /** Values for every parameter of a statement (named or positional) so that it can be planned. */
 function bindings(text: string): unknown[] {
   const named = [...text.matchAll(/@(\w+)/g)].map((m) => m[1]!)
-  const value = (name: string) => (name === 'operation' ? 'op1' : name === 'ids' ? '[1,2,3]' : 1)
+  const value = (name: string) => (name === 'operation' ? 'op1' : 1)
   if (named.length > 0) return [Object.fromEntries(named.map((name) => [name, value(name)]))]
   return Array.from(text.matchAll(/\?/g), () => 1)
 }

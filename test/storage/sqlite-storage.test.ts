@@ -56,8 +56,8 @@ describe('SqliteStorage', () => {
   })
 
   it('finds tagged spans in sealed segments and in the open tail alike', async () => {
-    // Three postings per segment: most spans end up in sealed segments.
-    const storage = new SqliteStorage({ path: join(freshDir(), 'db.sqlite'), segmentPostings: 3, blockMaxSpans: 2 })
+    // Three spans per segment: most spans end up in sealed segments.
+    const storage = new SqliteStorage({ path: join(freshDir(), 'db.sqlite'), segmentSpans: 3, blockMaxSpans: 2 })
     const spans = Array.from({ length: 20 }, (_, i) =>
       modelSpan({
         service: i % 2 === 0 ? 'even' : 'odd',
@@ -70,7 +70,7 @@ describe('SqliteStorage', () => {
       }),
     )
     for (let i = 0; i < spans.length; i += 4) await storage.writeSpans(spans.slice(i, i + 4))
-    const segments = storage.db.prepare('SELECT count(*) AS n FROM tag_segments').get() as { n: number }
+    const segments = storage.db.prepare('SELECT count(*) AS n FROM segments').get() as { n: number }
     expect(segments.n).toBeGreaterThan(3)
 
     const find = (tags: { key: string; value: string }[], serviceName = 'even', limit = 100) =>

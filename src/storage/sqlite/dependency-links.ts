@@ -6,10 +6,11 @@
  * Runs inside the storage's write transaction.
  */
 import type Database from 'better-sqlite3'
-import { parentSpanId, type Span } from '../../model/span.js'
+import { parentSpanId, type Span, type SpanId, type TraceId } from '../../model/span.js'
 import type { DependencyLink, DependencyQuery } from '../storage.js'
 import { spanIdKey, traceIdKey } from './row-keys.js'
 import * as sql from './statements.js'
+import { spanIdLow } from './trace-run.js'
 
 /** Links are counted per minute of the called span's start. */
 export const DEPENDENCY_BUCKET_US = 60_000_000
@@ -21,8 +22,26 @@ interface WaitingRow {
   child_start_us: number
 }
 
-/** Services of the batch's spans by trace and span id: the server (or only) half and the client half. */
-type BatchIndex = Map<string, { other?: number; client?: number }>
+/**
+ * Services of the stored spans of the batch's traces, by trace and span id: the server (or
+ * only) half and the client half. The storage fills it from the batch and from the trace runs
+ * stored before, which keep the low 32 bits of span ids.
+ */
+export class SpanServices {
+  private readonly byKey = new Map<string, { other?: number; client?: number }>()
+
+  add(traceId: TraceId, spanIdLow32: number, serviceId: number, client: boolean): void {
+    const key = `${traceId}${spanIdLow32}`
+    let entry = this.byKey.get(key)
+    if (!entry) this.byKey.set(key, (entry = {}))
+    if (client) entry.client ??= serviceId
+    else entry.other ??= serviceId
+  }
+
+  get(traceId: TraceId, spanId: SpanId): { other?: number; client?: number } | undefined {
+    return this.byKey.get(`${traceId}${spanIdLow(spanId)}`)
+  }
+}
 
 /** A new span and the service the storage filed it under. */
 export interface StoredSpanService {
@@ -35,8 +54,7 @@ export class DependencyLinks {
 
   constructor(db: Database.Database) {
     this.stmt = {
-      selectParent: db.prepare(sql.SELECT_DEPENDENCY_PARENT),
-      selectClient: db.prepare(sql.SELECT_DEPENDENCY_CLIENT).pluck(),
+      selectTraceWaiting: db.prepare(sql.SELECT_TRACE_WAITING).pluck(),
       insertWaiting: db.prepare(sql.INSERT_DEPENDENCY_WAITING),
       selectWaiting: db.prepare(sql.SELECT_DEPENDENCY_WAITING),
       deleteWaiting: db.prepare(sql.DELETE_DEPENDENCY_WAITING),
@@ -48,41 +66,31 @@ export class DependencyLinks {
   }
 
   /**
-   * Records newly stored spans; call within the transaction that stores them, after their span
-   * rows (which carry what a later child needs of them: service, span id, client half).
+   * Records newly stored spans; call within the transaction that stores them, with the services
+   * of every stored span of their traces, the new ones included.
    */
-  record(spans: readonly StoredSpanService[]): void {
-    // Most parents are in the same batch (group commit), so they are looked up in memory before SQLite.
-    const batch: BatchIndex = new Map()
+  record(spans: readonly StoredSpanService[], services: SpanServices): void {
+    const traceWaits = new Map<TraceId, boolean>()
     for (const { span, serviceId } of spans) {
-      const isClient = span.kind === 'client'
-      const key = `${span.traceId}${span.spanId}`
-      const entry = batch.get(key) ?? {}
-      if (isClient) entry.client ??= serviceId
-      else entry.other ??= serviceId
-      batch.set(key, entry)
-    }
-    for (const { span, serviceId } of spans) {
-      this.linkToParent(span, serviceId, batch)
-      this.takeWaitingChildren(span, serviceId)
+      this.linkToParent(span, serviceId, services)
+      let waits = traceWaits.get(span.traceId)
+      if (waits === undefined) traceWaits.set(span.traceId, (waits = this.stmt.selectTraceWaiting.get(traceIdKey(span.traceId)) !== undefined))
+      if (waits) this.takeWaitingChildren(span, serviceId)
     }
   }
 
-  private linkToParent(span: Span, serviceId: number, batch: BatchIndex): void {
-    const trace = traceIdKey(span.traceId)
+  private linkToParent(span: Span, serviceId: number, services: SpanServices): void {
     if (span.kind === 'server' && span.shared) {
-      const id = spanIdKey(span.spanId)
-      const clientServiceId = batch.get(`${span.traceId}${span.spanId}`)?.client ?? (this.stmt.selectClient.get(trace, id) as number | undefined)
-      if (clientServiceId === undefined) this.stmt.insertWaiting.run(trace, id, 1, serviceId, span.startTimeUs)
+      const clientServiceId = services.get(span.traceId, span.spanId)?.client
+      if (clientServiceId === undefined) this.stmt.insertWaiting.run(traceIdKey(span.traceId), spanIdKey(span.spanId), 1, serviceId, span.startTimeUs)
       else this.link(clientServiceId, serviceId, span.startTimeUs)
       return
     }
     const parentId = parentSpanId(span)
     if (parentId === undefined) return
-    const inBatch = batch.get(`${span.traceId}${parentId}`)
-    const parentServiceId =
-      inBatch?.other ?? inBatch?.client ?? (this.stmt.selectParent.get(trace, spanIdKey(parentId)) as { service_id: number } | undefined)?.service_id
-    if (parentServiceId === undefined) this.stmt.insertWaiting.run(trace, spanIdKey(parentId), 0, serviceId, span.startTimeUs)
+    const parent = services.get(span.traceId, parentId)
+    const parentServiceId = parent?.other ?? parent?.client
+    if (parentServiceId === undefined) this.stmt.insertWaiting.run(traceIdKey(span.traceId), spanIdKey(parentId), 0, serviceId, span.startTimeUs)
     else this.link(parentServiceId, serviceId, span.startTimeUs)
   }
 

@@ -1,8 +1,12 @@
 import type { TraceId } from '../../model/span.js'
 
-/** Keeps the `limit` traces whose newest matching span started last. */
+/**
+ * Keeps the `limit` traces whose newest matching span started last (ties: the smaller id).
+ * Once full, a span older than every kept trace cannot change the answer.
+ */
 export class NewestTraces {
   private readonly startByTrace = new Map<string, number>()
+  private oldest: [id: string, startUs: number] | undefined
 
   constructor(private readonly limit: number) {}
 
@@ -10,14 +14,17 @@ export class NewestTraces {
     return this.startByTrace.size >= this.limit
   }
 
-  /** Start of the oldest trace that would still be returned. */
+  /** Start of the oldest trace kept. */
   get oldestStartUs(): number {
-    return this.sorted()[this.limit - 1]?.[1] ?? -Infinity
+    return this.oldestEntry()?.[1] ?? -Infinity
   }
 
   add(id: string, startUs: number): void {
     const known = this.startByTrace.get(id)
-    if (known === undefined || startUs > known) this.startByTrace.set(id, startUs)
+    if (known !== undefined && startUs <= known) return
+    this.startByTrace.set(id, startUs)
+    this.oldest = undefined
+    if (this.startByTrace.size > this.limit) this.startByTrace.delete(this.oldestEntry()![0])
   }
 
   /** Newest matching span start by trace id. */
@@ -26,12 +33,16 @@ export class NewestTraces {
   }
 
   traceIds(): TraceId[] {
-    return this.sorted()
-      .slice(0, this.limit)
-      .map(([id]) => id)
+    return [...this.startByTrace].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([id]) => id)
   }
 
-  private sorted(): [string, number][] {
-    return [...this.startByTrace].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+  private oldestEntry(): [string, number] | undefined {
+    if (this.oldest && this.startByTrace.has(this.oldest[0])) return this.oldest
+    let oldest: [string, number] | undefined
+    for (const entry of this.startByTrace) {
+      if (!oldest || entry[1] < oldest[1] || (entry[1] === oldest[1] && entry[0] > oldest[0])) oldest = entry
+    }
+    this.oldest = oldest
+    return oldest
   }
 }

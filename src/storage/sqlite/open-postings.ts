@@ -1,63 +1,42 @@
 /**
- * The open tail's tag postings in memory, as lists of span row ids per service and tag hash:
- * searches read them without touching SQLite, and sealing writes them out without a sort
- * (row ids only grow, so every list is already ascending). `tag_postings_open` holds the same
- * postings on disk, so that they are rebuilt here after a restart.
+ * The postings of the spans not sealed into a segment yet, in memory: span sequence numbers
+ * per index key. Nothing of it is written to disk: after a restart it is rebuilt from the span
+ * blocks written since the last sealed segment.
  */
 export class OpenPostings {
-  private readonly byService = new Map<number, Map<number, number[]>>()
-  private count = 0
+  private readonly lists = new Map<number, number[]>()
+  /** Spans held, and the first one's sequence number. */
+  spanCount = 0
+  firstSeq = 0
+  minStartUs = Infinity
+  maxStartUs = -Infinity
 
-  /** Postings held. */
-  get size(): number {
-    return this.count
-  }
-
-  /** `postings` is flat (service, tag hash, span row) triples. */
-  add(postings: readonly number[]): void {
-    for (let i = 0; i < postings.length; i += 3) {
-      const serviceId = postings[i]!
-      let lists = this.byService.get(serviceId)
-      if (!lists) {
-        lists = new Map()
-        this.byService.set(serviceId, lists)
-      }
-      const tagHash = postings[i + 1]!
-      const ids = lists.get(tagHash)
-      if (ids) ids.push(postings[i + 2]!)
-      else lists.set(tagHash, [postings[i + 2]!])
-    }
-    this.count += postings.length / 3
-  }
-
-  get(serviceId: number, tagHash: number): readonly number[] | undefined {
-    return this.byService.get(serviceId)?.get(tagHash)
-  }
-
-  /** Every list, with the given extra postings merged in (without keeping them). */
-  *lists(extra: readonly number[]): Iterable<[serviceId: number, tagHash: number, spanIds: readonly number[]]> {
-    const more = new OpenPostings()
-    more.add(extra)
-    for (const [serviceId, lists] of this.byService) {
-      for (const [tagHash, ids] of lists) {
-        const added = more.take(serviceId, tagHash)
-        yield [serviceId, tagHash, added ? [...ids, ...added] : ids]
-      }
-    }
-    for (const [serviceId, lists] of more.byService) {
-      for (const [tagHash, ids] of lists) yield [serviceId, tagHash, ids]
+  /** A span's postings; spans come in ascending sequence order. */
+  addSpan(seq: number, startUs: number, hashes: readonly number[]): void {
+    if (this.spanCount === 0) this.firstSeq = seq
+    this.spanCount++
+    this.minStartUs = Math.min(this.minStartUs, startUs)
+    this.maxStartUs = Math.max(this.maxStartUs, startUs)
+    for (const hash of hashes) {
+      const seqs = this.lists.get(hash)
+      if (!seqs) this.lists.set(hash, [seq])
+      else if (seqs[seqs.length - 1] !== seq) seqs.push(seq) // two terms of one span may share a hash
     }
   }
 
-  private take(serviceId: number, tagHash: number): number[] | undefined {
-    const lists = this.byService.get(serviceId)
-    const ids = lists?.get(tagHash)
-    lists?.delete(tagHash)
-    return ids
+  get(hash: number): readonly number[] | undefined {
+    return this.lists.get(hash)
+  }
+
+  /** Every list, by ascending key. */
+  sorted(): [hash: number, seqs: readonly number[]][] {
+    return [...this.lists].sort((a, b) => a[0] - b[0])
   }
 
   clear(): void {
-    this.byService.clear()
-    this.count = 0
+    this.lists.clear()
+    this.spanCount = 0
+    this.minStartUs = Infinity
+    this.maxStartUs = -Infinity
   }
 }

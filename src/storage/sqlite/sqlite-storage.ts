@@ -4,48 +4,62 @@ import { deflateRawSync, inflateRawSync } from 'node:zlib'
 import Database from 'better-sqlite3'
 import type { Span, SpanKind, TraceId } from '../../model/span.js'
 import { tagValueString } from '../../model/tag-string.js'
-import type { DependencyLink, DependencyQuery, Operation, OperationQuery, Storage, TraceQuery } from '../storage.js'
-import { DependencyLinks, type StoredSpanService } from './dependency-links.js'
 import { MIGRATIONS_DIR } from '../../project-files.js'
+import type { DependencyLink, DependencyQuery, Operation, OperationQuery, Storage, TraceQuery } from '../storage.js'
+import { BlockReader } from './block-reader.js'
+import { decodeBlockSummary, encodeBlockSummary } from './block-summary.js'
+import { DependencyLinks, SpanServices } from './dependency-links.js'
 import { migrate, readMigrations } from './migrate.js'
-import { decodeSpan, encodeSpan } from './span-codec.js'
-import * as sql from './statements.js'
-import { decodeIdList, encodeIdList, intersectIdLists } from './id-list.js'
-import { OpenPostings } from './open-postings.js'
-import { spanIdKey, traceIdKey } from './row-keys.js'
 import { NewestTraces } from './newest-traces.js'
-import { keyPostingHash, postingHashes, remoteServicePostingHash, tagPostingHash } from './posting-hashes.js'
+import { OpenPostings } from './open-postings.js'
+import { encodePostingChunks } from './posting-chunks.js'
+import { traceIdKey } from './row-keys.js'
+import { decodeSpan, encodeSpan } from './span-codec.js'
+import { spanHashes } from './span-terms.js'
 import { splitConditions } from './split-conditions.js'
+import * as sql from './statements.js'
 import { hashString } from './string-hash.js'
+import { TraceSearch } from './trace-search.js'
+import { decodeRunSpans, encodeRunSpans, spanIdLow } from './trace-run.js'
 
 export interface SqliteStorageOptions {
   /** Database file; its folder is created when missing. */
   path: string
-  /** Postings collected in the open tail before they are sealed into an indexed segment. */
-  segmentPostings?: number
+  /** Spans whose postings are held in memory before they are sealed into a segment. */
+  segmentSpans?: number
   /** Most spans per compressed block. */
   blockMaxSpans?: number
   /** Tag keys whose values are remembered for autocompletion (Zipkin's AUTOCOMPLETE_KEYS). */
   autocompleteKeys?: readonly string[]
 }
 
-const DEFAULT_SEGMENT_POSTINGS = 200_000
-const DEFAULT_BLOCK_MAX_SPANS = 256
+const DEFAULT_SEGMENT_SPANS = 65_536
+const DEFAULT_BLOCK_MAX_SPANS = 128
 const KNOWN_NAMES_MAX = 100_000
-
-interface SegmentRow {
-  id: number
-  min_start_us: number
-  max_start_us: number
-}
-
-interface MatchRow {
-  trace_id: Buffer
-  start_us: number
-}
 
 /** How long open() waits for another process that holds the database locked. */
 const OPEN_WAIT_MS = 30_000
+
+/** A new span of the batch being written, with what its block and indexes need. */
+interface NewSpan {
+  span: Span
+  line: string
+  contentHash: number
+  serviceId: number
+  operationId: number
+}
+
+interface TraceRunRow {
+  block_id: number
+  first_line: number
+  spans: Buffer
+}
+
+interface BlockRow {
+  id: number
+  span_count: number
+  summary: Buffer
+}
 
 export class SqliteStorage implements Storage {
   /**
@@ -66,24 +80,26 @@ export class SqliteStorage implements Storage {
 
   readonly db: Database.Database
   private readonly path: string
-  private readonly segmentPostings: number
+  private readonly segmentSpans: number
   private readonly blockMaxSpans: number
   private readonly serviceIds = new Map<string, number>()
   private readonly operationIds = new Map<string, number>()
-  private readonly searchStatements = new Map<string, Database.Statement>()
   private readonly autocompleteKeys: ReadonlySet<string>
   /** `serviceId\0name` pairs and `key\0value` pairs already stored, so repeats cost no statement. */
   private readonly knownRemoteServices = new Set<string>()
   private readonly knownTagValues = new Set<string>()
   private readonly stmt
   private readonly dependencies: DependencyLinks
-  private nextBlockId: number
+  private readonly blocks: BlockReader
   private readonly openPostings = new OpenPostings()
+  private readonly search: TraceSearch
+  /** Sequence number of the next span stored. */
+  private nextSeq = 1
 
   constructor(options: SqliteStorageOptions) {
     mkdirSync(dirname(options.path), { recursive: true })
     this.path = options.path
-    this.segmentPostings = options.segmentPostings ?? DEFAULT_SEGMENT_POSTINGS
+    this.segmentSpans = options.segmentSpans ?? DEFAULT_SEGMENT_SPANS
     this.blockMaxSpans = options.blockMaxSpans ?? DEFAULT_BLOCK_MAX_SPANS
     this.autocompleteKeys = new Set(options.autocompleteKeys ?? [])
     // No busy wait while opening: it would block the event loop; open() retries instead.
@@ -104,28 +120,25 @@ export class SqliteStorage implements Storage {
       insertService: prepare(sql.INSERT_SERVICE),
       selectServiceId: prepare(sql.SELECT_SERVICE_ID).pluck(),
       selectServices: prepare(sql.SELECT_SERVICES).pluck(),
-      selectServiceIds: prepare(sql.SELECT_SERVICE_IDS).pluck(),
       insertOperation: prepare(sql.INSERT_OPERATION),
       selectOperationId: prepare(sql.SELECT_OPERATION_ID).pluck(),
       selectOperations: prepare(sql.SELECT_OPERATIONS),
       selectOperationsOfKind: prepare(sql.SELECT_OPERATIONS_OF_KIND),
-      insertSpan: prepare(sql.INSERT_SPAN),
       insertBlock: prepare(sql.INSERT_BLOCK),
-      selectTraceSpans: prepare(sql.SELECT_TRACE_SPANS),
-      selectBlock: prepare(sql.SELECT_BLOCK).pluck(),
-      insertOpenPosting: prepare(sql.INSERT_OPEN_POSTING),
-      insertOpenPostings: prepare(sql.INSERT_OPEN_POSTINGS),
+      selectBlocksEnd: prepare(sql.SELECT_BLOCKS_END).pluck(),
+      selectBlocksFrom: prepare(sql.SELECT_BLOCKS_FROM),
+      insertTraceRun: prepare(sql.INSERT_TRACE_RUN),
+      selectTraceRuns: prepare(sql.SELECT_TRACE_RUNS),
       insertSegment: prepare(sql.INSERT_SEGMENT),
-      insertPostingList: prepare(sql.INSERT_POSTING_LIST),
-      selectPostingList: prepare(sql.SELECT_POSTING_LIST).pluck(),
-      clearOpenPostings: prepare(sql.CLEAR_OPEN_POSTINGS),
-      selectSegments: prepare(sql.SELECT_SEGMENTS),
-      selectOldestSpans: prepare(sql.SELECT_OLDEST_SPANS),
-      deleteSpan: prepare(sql.DELETE_SPAN),
-      deleteExpiredBlocks: prepare(sql.DELETE_EXPIRED_BLOCKS),
+      selectLastSealedSeq: prepare(sql.SELECT_LAST_SEALED_SEQ).pluck(),
+      insertPostingChunk: prepare(sql.INSERT_POSTING_CHUNK),
+      selectOldestBlock: prepare(sql.SELECT_OLDEST_BLOCK),
+      deleteBlock: prepare(sql.DELETE_BLOCK),
+      deleteTraceRun: prepare(sql.DELETE_TRACE_RUN),
+      selectFirstBlockId: prepare(sql.SELECT_FIRST_BLOCK_ID).pluck(),
       selectOldestStart: prepare(sql.SELECT_OLDEST_START).pluck(),
       selectExpiredSegments: prepare(sql.SELECT_EXPIRED_SEGMENTS).pluck(),
-      deleteSegmentPostings: prepare(sql.DELETE_SEGMENT_POSTINGS),
+      deleteSegmentChunks: prepare(sql.DELETE_SEGMENT_CHUNKS),
       deleteSegment: prepare(sql.DELETE_SEGMENT),
       insertRemoteService: prepare(sql.INSERT_REMOTE_SERVICE),
       selectRemoteServices: prepare(sql.SELECT_REMOTE_SERVICES).pluck(),
@@ -133,66 +146,176 @@ export class SqliteStorage implements Storage {
       selectTagValues: prepare(sql.SELECT_TAG_VALUES).pluck(),
     }
     this.dependencies = new DependencyLinks(this.db)
-    this.nextBlockId = (prepare(sql.SELECT_MAX_BLOCK_ID).get() as { id: number }).id + 1
-    this.openPostings.add((prepare(sql.SELECT_OPEN_POSTINGS).raw().all() as number[][]).flat())
+    this.blocks = new BlockReader(this.db)
+    this.search = new TraceSearch(this.db, this.blocks, this.openPostings)
+    this.loadOpenPostings()
+    this.moveLayoutBefore009()
+  }
+
+  /**
+   * Rebuilds the in-memory state that follows the committed data: the next sequence number and
+   * the postings of the spans written since the last sealed segment.
+   */
+  private loadOpenPostings(): void {
+    this.openPostings.clear()
+    this.blocks.forget()
+    const lastSealedSeq = (this.stmt.selectLastSealedSeq.get() as number | undefined) ?? 0
+    this.nextSeq = Math.max(lastSealedSeq + 1, (this.stmt.selectBlocksEnd.get() as number | undefined) ?? 1)
+    for (const row of this.stmt.selectBlocksFrom.iterate(lastSealedSeq + 1) as IterableIterator<BlockRow & { data: Buffer }>) {
+      const summary = decodeBlockSummary(row.summary)
+      inflateRawSync(row.data)
+        .toString('utf8')
+        .split('\n')
+        .forEach((line, i) => {
+          const span = decodeSpan(line)
+          this.openPostings.addSpan(row.id + i, span.startTimeUs, spanHashes(summary.serviceIds[i]!, span))
+        })
+    }
   }
 
   async writeSpans(spans: readonly Span[]): Promise<void> {
     try {
-      this.writeTransaction(spans)
+      this.db.transaction(() => this.writeBatch(spans, true))()
     } catch (error) {
-      // A rolled-back batch may have added names to the caches that were never committed.
-      this.knownRemoteServices.clear()
-      this.knownTagValues.clear()
+      this.forgetUncommitted()
       throw error
     }
   }
 
-  private readonly writeTransaction = (spans: readonly Span[]): void => {
-    const postings: number[] = []
-    const sealed = this.db.transaction(() => {
-      let block = new PendingBlock()
-      const stored: StoredSpanService[] = []
-      for (const span of spans) {
-        const line = encodeSpan(span)
-        const serviceId = this.serviceId(span.process.serviceName)
-        const inserted = this.stmt.insertSpan.run(
-          traceIdKey(span.traceId),
-          spanIdKey(span.spanId),
-          span.kind === 'client' ? 1 : 0,
-          hashString(line),
-          this.nextBlockId,
-          block.lines.length,
-          serviceId,
-          this.operationId(serviceId, span.operationName, span.kind ?? ''),
-          span.startTimeUs,
-          span.durationUs,
-        )
-        if (inserted.changes === 0) continue // the same span was stored before: a retry
-        block.add(line, span.startTimeUs)
-        stored.push({ span, serviceId })
-        this.rememberNames(serviceId, span)
-        for (const tagHash of postingHashes(span)) postings.push(serviceId, tagHash, Number(inserted.lastInsertRowid))
-        if (block.lines.length === this.blockMaxSpans) block = this.flushBlock(block)
-      }
-      if (block.lines.length > 0) this.flushBlock(block)
-      this.insertOpenPostings(postings)
-      this.dependencies.record(stored)
-      if (this.openPostings.size + postings.length / 3 < this.segmentPostings) return false
-      this.sealOpenPostings(postings)
-      return true
-    })()
-    // The in-memory tail changes only once the transaction has committed.
-    if (sealed) this.openPostings.clear()
-    else this.openPostings.add(postings)
+  /** After a rolled-back write: caches may name rows that were never committed. */
+  private forgetUncommitted(): void {
+    this.serviceIds.clear()
+    this.operationIds.clear()
+    this.knownRemoteServices.clear()
+    this.knownTagValues.clear()
+    this.loadOpenPostings()
   }
 
-  /** `postings` is flat (service, hash, span) triples; most go in many-row statements. */
-  private insertOpenPostings(postings: number[]): void {
-    const chunk = sql.OPEN_POSTINGS_PER_STATEMENT * 3
-    let i = 0
-    for (; i + chunk <= postings.length; i += chunk) this.stmt.insertOpenPostings.run(postings.slice(i, i + chunk))
-    for (; i < postings.length; i += 3) this.stmt.insertOpenPosting.run(postings[i], postings[i + 1], postings[i + 2])
+  /**
+   * Stores the spans not stored before, grouped by trace, in blocks; within a transaction.
+   * `linkDependencies` is false for spans whose dependency links were counted already.
+   */
+  private writeBatch(spans: readonly Span[], linkDependencies: boolean): void {
+    const byTrace = new Map<TraceId, Span[]>()
+    for (const span of spans) {
+      const list = byTrace.get(span.traceId)
+      if (list) list.push(span)
+      else byTrace.set(span.traceId, [span])
+    }
+    const services = new SpanServices()
+    const added: NewSpan[] = []
+    for (const [traceId, traceSpans] of byTrace) {
+      const stored = new Map<number, { blockId: number; line: number }[]>()
+      for (const run of this.stmt.selectTraceRuns.all(traceIdKey(traceId)) as TraceRunRow[]) {
+        decodeRunSpans(run.spans).forEach((span, i) => {
+          services.add(traceId, span.spanIdLow, span.serviceId, span.client)
+          const places = stored.get(span.contentHash) ?? []
+          places.push({ blockId: run.block_id, line: run.first_line + i })
+          stored.set(span.contentHash, places)
+        })
+      }
+      const lines = new Set<string>()
+      for (const span of traceSpans) {
+        const line = encodeSpan(span)
+        const contentHash = hashString(line) >>> 0
+        // A retry: the same span again, in this batch or stored before.
+        if (lines.has(line) || stored.get(contentHash)?.some((place) => this.blocks.line(place.blockId, place.line) === line)) continue
+        lines.add(line)
+        const serviceId = this.serviceId(span.process.serviceName)
+        services.add(traceId, spanIdLow(span.spanId), serviceId, span.kind === 'client')
+        added.push({ span, line, contentHash, serviceId, operationId: this.operationId(serviceId, span.operationName, span.kind ?? '') })
+      }
+    }
+    for (let i = 0; i < added.length; i += this.blockMaxSpans) this.writeBlock(added.slice(i, i + this.blockMaxSpans))
+    for (const { span, serviceId } of added) this.rememberNames(serviceId, span)
+    if (linkDependencies) this.dependencies.record(added, services)
+    if (this.openPostings.spanCount >= this.segmentSpans) this.sealOpenPostings()
+  }
+
+  /** One block of new spans, a trace run row per trace in it, and the spans' open postings. */
+  private writeBlock(spans: readonly NewSpan[]): void {
+    const blockId = this.nextSeq
+    let minStartUs = Infinity
+    let maxStartUs = -Infinity
+    for (const { span } of spans) {
+      minStartUs = Math.min(minStartUs, span.startTimeUs)
+      maxStartUs = Math.max(maxStartUs, span.startTimeUs)
+    }
+    const summary = encodeBlockSummary(
+      spans.map(({ span, serviceId, operationId }) => ({ traceId: span.traceId, serviceId, operationId, startUs: span.startTimeUs, durationUs: span.durationUs })),
+    )
+    const data = deflateRawSync(spans.map((s) => s.line).join('\n'))
+    this.stmt.insertBlock.run(blockId, spans.length, minStartUs, maxStartUs, summary, data)
+    for (let first = 0; first < spans.length; ) {
+      const traceId = spans[first]!.span.traceId
+      let end = first + 1
+      while (end < spans.length && spans[end]!.span.traceId === traceId) end++
+      const runSpans = spans.slice(first, end).map(({ span, contentHash, serviceId }) => ({ contentHash, spanIdLow: spanIdLow(span.spanId), serviceId, client: span.kind === 'client' }))
+      this.stmt.insertTraceRun.run(traceIdKey(traceId), blockId, first, encodeRunSpans(runSpans))
+      first = end
+    }
+    spans.forEach(({ span, serviceId }, i) => this.openPostings.addSpan(blockId + i, span.startTimeUs, spanHashes(serviceId, span)))
+    this.nextSeq += spans.length
+  }
+
+  /** Writes the open postings out as a new segment, chunked by key. */
+  private sealOpenPostings(): void {
+    const open = this.openPostings
+    const segmentId = this.stmt.insertSegment.run(open.firstSeq, this.nextSeq - 1, open.minStartUs, open.maxStartUs).lastInsertRowid
+    for (const chunk of encodePostingChunks(open.sorted(), open.firstSeq)) this.stmt.insertPostingChunk.run(segmentId, chunk.firstHash, chunk.data)
+    open.clear()
+  }
+
+  /** Spans stored by the layout before migration 009 are moved into blocks once, at the first start. */
+  private moveLayoutBefore009(): void {
+    if (this.db.prepare(sql.SELECT_LAYOUT_BEFORE_009).pluck().get() === 0) return
+    const selectSpans = this.db.prepare(sql.SELECT_SPANS_BEFORE_009)
+    const selectBlock = this.db.prepare(sql.SELECT_BLOCK_BEFORE_009).pluck()
+    try {
+      this.db.transaction(() => {
+        const blocks = new Map<number, string[]>()
+        let lastId = 0
+        for (;;) {
+          const rows = selectSpans.all(lastId) as { id: number; block_id: number; block_line: number }[]
+          if (rows.length === 0) break
+          const spans = rows.map((row) => {
+            let lines = blocks.get(row.block_id)
+            if (!lines) {
+              lines = inflateRawSync(selectBlock.get(row.block_id) as Buffer).toString('utf8').split('\n')
+              blocks.set(row.block_id, lines)
+            }
+            return decodeSpan(lines[row.block_line]!)
+          })
+          this.writeBatch(spans, false)
+          lastId = rows[rows.length - 1]!.id
+        }
+        this.db.exec(sql.DROP_LAYOUT_BEFORE_009)
+      })()
+    } catch (error) {
+      this.forgetUncommitted()
+      throw error
+    }
+  }
+
+  private serviceId(name: string): number {
+    let id = this.serviceIds.get(name)
+    if (id === undefined) {
+      this.stmt.insertService.run(name)
+      id = this.stmt.selectServiceId.get(name) as number
+      this.serviceIds.set(name, id)
+    }
+    return id
+  }
+
+  private operationId(serviceId: number, name: string, kind: string): number {
+    const key = `${serviceId}\0${kind}\0${name}`
+    let id = this.operationIds.get(key)
+    if (id === undefined) {
+      this.stmt.insertOperation.run(serviceId, name, kind)
+      id = this.stmt.selectOperationId.get(serviceId, name, kind) as number
+      this.operationIds.set(key, id)
+    }
+    return id
   }
 
   /** Remote service names and autocomplete values, each stored once. */
@@ -218,59 +341,9 @@ export class SqliteStorage implements Storage {
     }
   }
 
-  /** Writes the block and returns an empty one for the next spans. */
-  private flushBlock(block: PendingBlock): PendingBlock {
-    this.stmt.insertBlock.run(this.nextBlockId, deflateRawSync(block.lines.join('\n')), block.maxStartUs)
-    this.nextBlockId++
-    return new PendingBlock()
-  }
-
-  /**
-   * Moves the open tail's postings, and the batch's, into a new segment: one delta-encoded
-   * id list per service and tag.
-   */
-  private sealOpenPostings(batch: readonly number[]): void {
-    const segmentId = this.stmt.insertSegment.run().lastInsertRowid
-    for (const [serviceId, tagHash, spanIds] of this.openPostings.lists(batch)) {
-      this.stmt.insertPostingList.run(segmentId, serviceId, tagHash, encodeIdList(spanIds))
-    }
-    this.stmt.clearOpenPostings.run()
-  }
-
-
-
-  private serviceId(name: string): number {
-    let id = this.serviceIds.get(name)
-    if (id === undefined) {
-      this.stmt.insertService.run(name)
-      id = this.stmt.selectServiceId.get(name) as number
-      this.serviceIds.set(name, id)
-    }
-    return id
-  }
-
-  private operationId(serviceId: number, name: string, kind: string): number {
-    const key = `${serviceId}\0${kind}\0${name}`
-    let id = this.operationIds.get(key)
-    if (id === undefined) {
-      this.stmt.insertOperation.run(serviceId, name, kind)
-      id = this.stmt.selectOperationId.get(serviceId, name, kind) as number
-      this.operationIds.set(key, id)
-    }
-    return id
-  }
-
   async getTrace(traceId: TraceId): Promise<Span[]> {
-    const rows = this.stmt.selectTraceSpans.all(traceIdKey(traceId)) as { block_id: number; block_line: number }[]
-    const blocks = new Map<number, Buffer>()
-    return rows.map(({ block_id, block_line }) => {
-      let block = blocks.get(block_id)
-      if (!block) {
-        block = inflateRawSync(this.stmt.selectBlock.get(block_id) as Buffer)
-        blocks.set(block_id, block)
-      }
-      return decodeSpan(lineOf(block, block_line))
-    })
+    const runs = this.stmt.selectTraceRuns.all(traceIdKey(traceId)) as TraceRunRow[]
+    return runs.flatMap((run) => this.blocks.lines(run.block_id, run.first_line, decodeRunSpans(run.spans).length).map(decodeSpan))
   }
 
   async getServices(): Promise<string[]> {
@@ -300,11 +373,11 @@ export class SqliteStorage implements Storage {
 
   async findTraceIds(query: TraceQuery): Promise<TraceId[]> {
     const conditions = splitConditions(query)
-    if (!query.conditionsAcrossSpans || conditions.length <= 1) return this.matchTraces(query, query.limit).traceIds()
+    if (!query.conditionsAcrossSpans || conditions.length <= 1) return this.search.matchTraces(query, query.limit).traceIds()
     // Each condition on its own, then the traces that meet all of them.
     let matched: Map<string, number> | undefined
     for (const condition of conditions) {
-      const found = this.matchTraces(condition, Number.MAX_SAFE_INTEGER).startByTraceId
+      const found = this.search.matchTraces(condition, Number.MAX_SAFE_INTEGER).startByTraceId
       const next = new Map<string, number>()
       for (const [id, startUs] of found) {
         if (matched === undefined) next.set(id, startUs)
@@ -318,98 +391,42 @@ export class SqliteStorage implements Storage {
     return newest.traceIds()
   }
 
-  /** The traces with a span meeting every condition of `query`, newest `limit` kept. */
-  private matchTraces(query: TraceQuery, limit: number): NewestTraces {
-    const newest = new NewestTraces(limit)
-    let serviceIds: number[]
-    if (query.serviceName === undefined) {
-      serviceIds = this.stmt.selectServiceIds.all() as number[]
-    } else {
-      const id = this.stmt.selectServiceId.get(query.serviceName) as number | undefined
-      if (id === undefined) return newest
-      serviceIds = [id]
-    }
-    const params: Record<string, number | string> = {
-      startMin: query.startTimeMinUs ?? 0,
-      startMax: query.startTimeMaxUs ?? Number.MAX_SAFE_INTEGER,
-      durationMin: query.durationMinUs ?? 0,
-      durationMax: query.durationMaxUs ?? Number.MAX_SAFE_INTEGER,
-    }
-    if (query.operationName !== undefined) params.operation = query.operationName
-    const shape = { withService: query.serviceName !== undefined, withOperation: query.operationName !== undefined }
-
-    const hashes = [
-      ...query.tags.map((tag) => tagPostingHash(tag.key, tag.value)),
-      ...(query.tagKeysOrAnnotations ?? []).map(keyPostingHash),
-    ]
-    if (query.remoteServiceName !== undefined) hashes.push(remoteServicePostingHash(query.remoteServiceName))
-
-    if (hashes.length === 0) {
-      if (query.serviceName !== undefined) params.serviceId = serviceIds[0]!
-      for (const row of this.search(sql.searchSpansSql(shape)).iterate(params) as IterableIterator<MatchRow>) {
-        newest.add(row.trace_id.toString('hex'), row.start_us)
-        if (newest.full) break
-      }
-      return newest
-    }
-
-    const byId = this.search(sql.searchSpansByIdSql(shape))
-    const addSpans = (ids: number[]) => {
-      if (ids.length === 0) return
-      for (const row of byId.all({ ...params, ids: JSON.stringify(ids) }) as MatchRow[]) newest.add(row.trace_id.toString('hex'), row.start_us)
-    }
-    for (const serviceId of serviceIds) {
-      const lists = hashes.map((hash) => this.openPostings.get(serviceId, hash))
-      if (lists.every((list) => list !== undefined)) addSpans(intersectIdLists(lists as number[][]))
-    }
-    for (const segment of this.stmt.selectSegments.all() as SegmentRow[]) {
-      if (segment.max_start_us < (params.startMin as number) || segment.min_start_us > (params.startMax as number)) continue
-      // Segments are in arrival order, which is nearly time order: once one ends before the
-      // oldest trace already kept, it cannot add a newer one.
-      if (newest.full && segment.max_start_us < newest.oldestStartUs) break
-      for (const serviceId of serviceIds) {
-        const lists = hashes.map((hash) => this.stmt.selectPostingList.get(segment.id, serviceId, hash) as Buffer | undefined)
-        if (lists.every((list) => list !== undefined)) addSpans(intersectIdLists(lists.map((list) => decodeIdList(list!))))
-      }
-    }
-    return newest
-  }
-
   async getDependencies(query: DependencyQuery): Promise<DependencyLink[]> {
     return this.dependencies.query(query)
   }
 
-  private search(text: string): Database.Statement {
-    let statement = this.searchStatements.get(text)
-    if (!statement) {
-      statement = this.db.prepare(text)
-      this.searchStatements.set(text, statement)
-    }
-    return statement
-  }
-
   async purgeOldest({ beforeUs, maxSpans }: { beforeUs?: number; maxSpans: number }): Promise<number> {
-    return this.purgeTransaction(beforeUs ?? Number.MAX_SAFE_INTEGER, maxSpans)
+    try {
+      return this.db.transaction(() => this.purgeBlocks(beforeUs ?? Number.MAX_SAFE_INTEGER, maxSpans))()
+    } finally {
+      this.blocks.forget()
+    }
   }
 
-  private readonly purgeTransaction = (beforeUs: number, maxSpans: number): number =>
-    this.db.transaction(() => {
-      const rows = this.stmt.selectOldestSpans.all(beforeUs, maxSpans) as { id: number; trace_id: Buffer }[]
-      const traces = new Map<string, Buffer>()
-      for (const row of rows) {
-        this.stmt.deleteSpan.run(row.id)
-        traces.set(row.trace_id.toString('hex'), row.trace_id)
+  /** Deletes whole blocks, oldest first, until `maxSpans` spans are gone or none is left. */
+  private purgeBlocks(beforeUs: number, maxSpans: number): number {
+    let deleted = 0
+    const traces = new Map<string, Buffer>()
+    while (deleted < maxSpans) {
+      const block = this.stmt.selectOldestBlock.get(beforeUs) as BlockRow | undefined
+      if (!block) break
+      for (const traceId of new Set(decodeBlockSummary(block.summary).traceIds)) {
+        const key = traceIdKey(traceId)
+        this.stmt.deleteTraceRun.run(key, block.id)
+        traces.set(traceId, key)
       }
-      // Spans go oldest first, so a block older than every span kept has none left.
-      const oldestStart = (this.stmt.selectOldestStart.get() as number | null) ?? Number.MAX_SAFE_INTEGER
-      this.stmt.deleteExpiredBlocks.run(oldestStart)
-      for (const segment of this.stmt.selectExpiredSegments.all(oldestStart) as number[]) {
-        this.stmt.deleteSegmentPostings.run(segment)
-        this.stmt.deleteSegment.run(segment)
-      }
-      this.dependencies.purge(traces.values(), oldestStart)
-      return rows.length
-    })()
+      this.stmt.deleteBlock.run(block.id)
+      deleted += block.span_count
+    }
+    const firstSeqKept = (this.stmt.selectFirstBlockId.get() as number | undefined) ?? this.nextSeq
+    for (const segment of this.stmt.selectExpiredSegments.all(firstSeqKept) as number[]) {
+      this.stmt.deleteSegmentChunks.run(segment)
+      this.stmt.deleteSegment.run(segment)
+    }
+    const oldestStartUs = (this.stmt.selectOldestStart.get() as number | undefined) ?? Number.MAX_SAFE_INTEGER
+    this.dependencies.purge(traces.values(), oldestStartUs)
+    return deleted
+  }
 
   async sizes(): Promise<{ usedBytes: number; fileBytes: number }> {
     const pageSize = this.db.pragma('page_size', { simple: true }) as number
@@ -422,23 +439,4 @@ export class SqliteStorage implements Storage {
   async close(): Promise<void> {
     if (this.db.open) this.db.close()
   }
-}
-
-/** The encoded spans of the block being written, one line each. */
-class PendingBlock {
-  readonly lines: string[] = []
-  maxStartUs = 0
-
-  add(line: string, startUs: number): void {
-    this.lines.push(line)
-    this.maxStartUs = Math.max(this.maxStartUs, startUs)
-  }
-}
-
-/** Line `index` of a block, found by its newlines: the other lines are never turned into strings. */
-function lineOf(block: Buffer, index: number): string {
-  let start = 0
-  for (let i = 0; i < index; i++) start = block.indexOf(10, start) + 1
-  const end = block.indexOf(10, start)
-  return block.toString('utf8', start, end === -1 ? block.length : end)
 }

@@ -1,6 +1,7 @@
 /**
  * Every SQL text spanlite runs, in one place so that the query-plan test can check each of
- * them. Search statements are built per shape (which filters, how many tags) and cached.
+ * them (except the conversion of the layout before migration 009, over tables a new database
+ * does not have).
  */
 
 export const INSERT_SERVICE = 'INSERT INTO services (name) VALUES (?) ON CONFLICT (name) DO NOTHING'
@@ -18,76 +19,42 @@ export const SELECT_REMOTE_SERVICES = 'SELECT name FROM remote_services WHERE se
 export const INSERT_TAG_VALUE = 'INSERT INTO tag_values (key, value) VALUES (?, ?) ON CONFLICT DO NOTHING'
 export const SELECT_TAG_VALUES = 'SELECT value FROM tag_values WHERE key = ? ORDER BY value'
 
-export const INSERT_SPAN = `INSERT INTO spans
-  (trace_id, span_id, client_half, content_hash, block_id, block_line, service_id, operation_id, start_us, duration_us)
-  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-  ON CONFLICT (trace_id, span_id, content_hash) DO NOTHING`
-export const INSERT_BLOCK = 'INSERT INTO span_blocks (id, data, max_start_us) VALUES (?, ?, ?)'
-export const SELECT_MAX_BLOCK_ID = 'SELECT coalesce(max(id), 0) AS id FROM span_blocks'
-export const SELECT_TRACE_SPANS = 'SELECT block_id, block_line FROM spans WHERE trace_id = ? ORDER BY id'
-export const SELECT_BLOCK = 'SELECT data FROM span_blocks WHERE id = ?'
+export const INSERT_BLOCK = 'INSERT INTO span_blocks (id, span_count, min_start_us, max_start_us, summary, data) VALUES (?, ?, ?, ?, ?, ?)'
+/** The sequence number after the newest block's spans. */
+export const SELECT_BLOCKS_END = 'SELECT id + span_count FROM span_blocks WHERE id = (SELECT max(id) FROM span_blocks)'
+export const SELECT_BLOCK_DATA = 'SELECT data FROM span_blocks WHERE id = ?'
+export const SELECT_BLOCK_OF_SEQ = 'SELECT id, span_count, summary FROM span_blocks WHERE id <= ? ORDER BY id DESC LIMIT 1'
+/** Blocks whose spans are not in a sealed segment yet, to rebuild the open postings. */
+export const SELECT_BLOCKS_FROM = 'SELECT id, summary, data FROM span_blocks WHERE id >= ? ORDER BY id'
+/** Blocks by their newest span, newest first: searches that name no service, operation or term. */
+export const SELECT_BLOCKS_BY_MAX_START = `SELECT min_start_us, max_start_us, summary FROM span_blocks
+  WHERE max_start_us >= ? ORDER BY max_start_us DESC`
 
-export const INSERT_OPEN_POSTING = 'INSERT INTO tag_postings_open (service_id, tag_hash, span_id) VALUES (?, ?, ?)'
-/** One statement per many postings: the per-call cost dominated when each row had its own. */
-export const OPEN_POSTINGS_PER_STATEMENT = 100
-export const INSERT_OPEN_POSTINGS = `INSERT INTO tag_postings_open (service_id, tag_hash, span_id) VALUES ${Array(OPEN_POSTINGS_PER_STATEMENT).fill('(?, ?, ?)').join(', ')}`
-export const SELECT_OPEN_POSTINGS = 'SELECT service_id, tag_hash, span_id FROM tag_postings_open ORDER BY rowid'
-export const INSERT_SEGMENT = `INSERT INTO tag_segments (min_start_us, max_start_us)
-  SELECT min(s.start_us), max(s.start_us) FROM spans s WHERE s.id IN (SELECT span_id FROM tag_postings_open)`
-export const INSERT_POSTING_LIST = 'INSERT INTO tag_posting_lists (segment_id, service_id, tag_hash, span_ids) VALUES (?, ?, ?, ?)'
-export const SELECT_POSTING_LIST = 'SELECT span_ids FROM tag_posting_lists WHERE segment_id = ? AND service_id = ? AND tag_hash = ?'
-export const CLEAR_OPEN_POSTINGS = 'DELETE FROM tag_postings_open'
-export const SELECT_SEGMENTS = 'SELECT id, min_start_us, max_start_us FROM tag_segments ORDER BY id DESC'
+export const INSERT_TRACE_RUN = 'INSERT INTO trace_runs (trace_id, block_id, first_line, spans) VALUES (?, ?, ?, ?)'
+export const SELECT_TRACE_RUNS = 'SELECT block_id, first_line, spans FROM trace_runs WHERE trace_id = ? ORDER BY block_id'
 
-export const SELECT_OLDEST_SPANS = 'SELECT id, trace_id FROM spans WHERE start_us < ? ORDER BY start_us LIMIT ?'
-export const DELETE_SPAN = 'DELETE FROM spans WHERE id = ?'
-/** Blocks all of whose spans started before the oldest span still stored. */
-export const DELETE_EXPIRED_BLOCKS = 'DELETE FROM span_blocks WHERE max_start_us < ?'
-export const SELECT_OLDEST_START = 'SELECT min(start_us) FROM spans'
-/** Segments all of whose spans started before the oldest span still stored. */
-export const SELECT_EXPIRED_SEGMENTS = 'SELECT id FROM tag_segments WHERE max_start_us < ?'
-export const DELETE_SEGMENT_POSTINGS = 'DELETE FROM tag_posting_lists WHERE segment_id = ?'
-export const DELETE_SEGMENT = 'DELETE FROM tag_segments WHERE id = ?'
+export const INSERT_SEGMENT = 'INSERT INTO segments (first_seq, last_seq, min_start_us, max_start_us) VALUES (?, ?, ?, ?)'
+export const SELECT_SEGMENTS = 'SELECT id, first_seq, last_seq, min_start_us, max_start_us FROM segments ORDER BY id DESC'
+export const SELECT_LAST_SEALED_SEQ = 'SELECT last_seq FROM segments ORDER BY id DESC LIMIT 1'
+export const INSERT_POSTING_CHUNK = 'INSERT INTO posting_chunks (segment_id, first_hash, data) VALUES (?, ?, ?)'
+/** The chunk of a segment that would hold a key: the last one starting at or before it. */
+export const SELECT_POSTING_CHUNK = `SELECT first_hash AS firstHash, data FROM posting_chunks
+  WHERE segment_id = ? AND first_hash <= ? ORDER BY first_hash DESC LIMIT 1`
+export const SELECT_OPERATION_IDS_BY_NAME = 'SELECT id FROM operations WHERE service_id = ? AND name = ?'
 
-/** The filters every search applies to the matching span `s`. */
-export interface SpanFilterShape {
-  withService: boolean
-  withOperation: boolean
-}
+/** Retention takes whole blocks, those whose spans all started before a time, oldest first. */
+export const SELECT_OLDEST_BLOCK = 'SELECT id, span_count, summary FROM span_blocks WHERE max_start_us < ? ORDER BY max_start_us LIMIT 1'
+export const DELETE_BLOCK = 'DELETE FROM span_blocks WHERE id = ?'
+export const DELETE_TRACE_RUN = 'DELETE FROM trace_runs WHERE trace_id = ? AND block_id = ?'
+export const SELECT_FIRST_BLOCK_ID = 'SELECT min(id) FROM span_blocks'
+export const SELECT_OLDEST_START = 'SELECT min_start_us FROM span_blocks ORDER BY max_start_us LIMIT 1'
+/** Segments all of whose spans are gone. */
+export const SELECT_EXPIRED_SEGMENTS = 'SELECT id FROM segments WHERE last_seq < ?'
+export const DELETE_SEGMENT_CHUNKS = 'DELETE FROM posting_chunks WHERE segment_id = ?'
+export const DELETE_SEGMENT = 'DELETE FROM segments WHERE id = ?'
 
-/**
- * `byPostings`: the candidate spans come from tag postings and are read by row id; the unary
- * `+` keeps SQLite from walking a time index of the whole service instead.
- */
-function spanFilters(shape: SpanFilterShape, byPostings: boolean): string {
-  const column = (name: string) => (byPostings ? `+s.${name}` : `s.${name}`)
-  const conditions = [
-    `${column('start_us')} BETWEEN @startMin AND @startMax`,
-    `${column('duration_us')} BETWEEN @durationMin AND @durationMax`,
-  ]
-  // Postings are kept per service, so a tagged search needs no service condition of its own.
-  if (shape.withService && !byPostings) conditions.unshift('s.service_id = @serviceId')
-  if (shape.withOperation) {
-    conditions.push(`${column('operation_id')} IN (SELECT id FROM operations WHERE service_id = s.service_id AND name = @operation)`)
-  }
-  return conditions.join(' AND ')
-}
-
-/** Matching spans, newest first, for searches without tags. */
-export function searchSpansSql(shape: SpanFilterShape): string {
-  return `SELECT s.trace_id, s.start_us FROM spans s WHERE ${spanFilters(shape, false)} ORDER BY s.start_us DESC`
-}
-
-/** Matching spans among the row ids in `@ids` (a JSON list), taken from tag posting lists. */
-export function searchSpansByIdSql(shape: SpanFilterShape): string {
-  return `SELECT s.trace_id, s.start_us FROM spans s WHERE s.id IN (SELECT value FROM json_each(@ids)) AND ${spanFilters(shape, true)}`
-}
-
-/** The service of a stored span; the server (or only) half first. */
-export const SELECT_DEPENDENCY_PARENT = `SELECT service_id, client_half FROM spans
-  WHERE trace_id = ? AND span_id = ? ORDER BY client_half LIMIT 1`
-export const SELECT_DEPENDENCY_CLIENT = `SELECT service_id FROM spans
-  WHERE trace_id = ? AND span_id = ? AND client_half = 1 LIMIT 1`
+/** Whether any span of the trace waits for its parent. */
+export const SELECT_TRACE_WAITING = 'SELECT 1 FROM dependency_waiting WHERE trace_id = ? LIMIT 1'
 export const INSERT_DEPENDENCY_WAITING = `INSERT INTO dependency_waiting
   (trace_id, parent_span_id, wants_client, child_service_id, child_start_us) VALUES (?, ?, ?, ?, ?)`
 export const SELECT_DEPENDENCY_WAITING = `SELECT rowid, wants_client, child_service_id, child_start_us FROM dependency_waiting
@@ -102,3 +69,9 @@ export const SELECT_DEPENDENCY_LINKS = `SELECT p.name AS parent, c.name AS child
 /** For retention: children of a trace still waiting for their parent, and links older than a time. */
 export const DELETE_DEPENDENCY_WAITING_OF_TRACE = 'DELETE FROM dependency_waiting WHERE trace_id = ?'
 export const DELETE_DEPENDENCY_LINKS_BEFORE = 'DELETE FROM dependency_links WHERE bucket_us < ?'
+
+/** The layout before migration 009, read once to move its spans into the current one. */
+export const SELECT_LAYOUT_BEFORE_009 = "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'spans_before_009'"
+export const SELECT_SPANS_BEFORE_009 = 'SELECT id, block_id, block_line FROM spans_before_009 WHERE id > ? ORDER BY id LIMIT 5000'
+export const SELECT_BLOCK_BEFORE_009 = 'SELECT data FROM span_blocks_before_009 WHERE id = ?'
+export const DROP_LAYOUT_BEFORE_009 = 'DROP TABLE spans_before_009; DROP TABLE span_blocks_before_009'

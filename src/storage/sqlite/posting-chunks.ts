@@ -1,0 +1,58 @@
+/**
+ * A sealed segment's postings: every index key with its span sequence numbers, sorted by key
+ * and cut into chunks of about CHUNK_BYTES. A chunk is one row found by its first key; within
+ * it, keys are varint deltas and each key's sequence numbers are varint deltas from the
+ * segment's first span, so a key held by one span costs a few bytes instead of a B-tree row.
+ */
+import { ByteReader, ByteWriter } from './bytes.js'
+
+const CHUNK_BYTES = 2048
+
+export interface PostingChunk {
+  firstHash: number
+  data: Buffer
+}
+
+export function encodePostingChunks(lists: readonly [hash: number, seqs: readonly number[]][], firstSeq: number): PostingChunk[] {
+  const chunks: PostingChunk[] = []
+  let out = new ByteWriter()
+  let firstHash = 0
+  let previousHash = 0
+  for (const [hash, seqs] of lists) {
+    if (out.size === 0) firstHash = previousHash = hash
+    out.varint(hash - previousHash)
+    previousHash = hash
+    out.varint(seqs.length)
+    let previousSeq = firstSeq
+    for (const seq of seqs) {
+      out.varint(seq - previousSeq)
+      previousSeq = seq
+    }
+    if (out.size >= CHUNK_BYTES) {
+      chunks.push({ firstHash, data: out.toBuffer() })
+      out = new ByteWriter()
+    }
+  }
+  if (out.size > 0) chunks.push({ firstHash, data: out.toBuffer() })
+  return chunks
+}
+
+/** The sequence numbers of `hash` in the chunk that would hold it, or undefined. */
+export function findPostings(chunk: PostingChunk, hash: number, firstSeq: number): number[] | undefined {
+  const input = new ByteReader(chunk.data)
+  let current = chunk.firstHash
+  while (!input.done) {
+    current += input.varint()
+    const count = input.varint()
+    if (current > hash) return undefined
+    if (current < hash) {
+      for (let i = 0; i < count; i++) input.varint()
+      continue
+    }
+    const seqs = new Array<number>(count)
+    let seq = firstSeq
+    for (let i = 0; i < count; i++) seqs[i] = seq += input.varint()
+    return seqs
+  }
+  return undefined
+}

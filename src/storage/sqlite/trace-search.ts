@@ -1,0 +1,194 @@
+/**
+ * Finds the traces with a span that meets every condition of a query, newest first. Candidate
+ * spans come from the postings of the query's index keys, the open postings first and then the
+ * sealed segments from the newest; block summaries filter them by service, operation, time and
+ * duration, and a candidate found by terms is checked against its own stored span, so a hash
+ * shared by two terms never shows up in an answer.
+ */
+import type Database from 'better-sqlite3'
+import type { TraceQuery } from '../storage.js'
+import type { BlockReader } from './block-reader.js'
+import { type BlockSummary, decodeBlockSummary } from './block-summary.js'
+import { NewestTraces } from './newest-traces.js'
+import type { OpenPostings } from './open-postings.js'
+import { findPostings } from './posting-chunks.js'
+import { decodeSpan } from './span-codec.js'
+import { keyTerm, operationHash, remoteServiceTerm, serviceHash, spanTerms, tagTerm, termHash } from './span-terms.js'
+import * as sql from './statements.js'
+
+/** Postings of a range of spans: the open ones or a sealed segment. */
+interface PostingSource {
+  minStartUs: number
+  maxStartUs: number
+  get(hash: number): readonly number[] | undefined
+}
+
+interface SegmentRow {
+  id: number
+  first_seq: number
+  min_start_us: number
+  max_start_us: number
+}
+
+interface Candidate {
+  blockId: number
+  line: number
+  traceId: string
+  startUs: number
+}
+
+/** What a search needs of a query once names are resolved. */
+interface Filter {
+  serviceIds: number[]
+  /** Operation ids with the queried name, per service; absent when no name was asked for. */
+  operationIds?: Map<number, Set<number>>
+  terms: string[]
+  startMinUs: number
+  startMaxUs: number
+  durationMinUs: number
+  durationMaxUs: number
+}
+
+export class TraceSearch {
+  private readonly stmt
+
+  constructor(
+    db: Database.Database,
+    private readonly blocks: BlockReader,
+    private readonly open: OpenPostings,
+  ) {
+    this.stmt = {
+      selectServiceId: db.prepare(sql.SELECT_SERVICE_ID).pluck(),
+      selectServiceIds: db.prepare(sql.SELECT_SERVICE_IDS).pluck(),
+      selectOperationIds: db.prepare(sql.SELECT_OPERATION_IDS_BY_NAME).pluck(),
+      selectSegments: db.prepare(sql.SELECT_SEGMENTS),
+      selectPostingChunk: db.prepare(sql.SELECT_POSTING_CHUNK),
+      selectBlocksByStart: db.prepare(sql.SELECT_BLOCKS_BY_MAX_START),
+    }
+  }
+
+  /** The traces with a span meeting every condition of `query`, the newest `limit` of them. */
+  matchTraces(query: TraceQuery, limit: number): NewestTraces {
+    const newest = new NewestTraces(limit)
+    const filter = this.filter(query)
+    if (!filter) return newest
+    if (query.serviceName === undefined && query.operationName === undefined && filter.terms.length === 0) {
+      this.scanBlocks(filter, newest)
+      return newest
+    }
+    for (const source of this.sources()) {
+      if (source.maxStartUs < filter.startMinUs || source.minStartUs > filter.startMaxUs) continue
+      // Sources go from the newest spans back: once one ends before the oldest trace already
+      // kept, no older one can add a trace.
+      if (newest.full && source.maxStartUs < newest.oldestStartUs) break
+      this.searchSource(source, filter, query, newest)
+    }
+    return newest
+  }
+
+  private filter(query: TraceQuery): Filter | undefined {
+    let serviceIds: number[]
+    if (query.serviceName === undefined) serviceIds = this.stmt.selectServiceIds.all() as number[]
+    else {
+      const id = this.stmt.selectServiceId.get(query.serviceName) as number | undefined
+      if (id === undefined) return undefined
+      serviceIds = [id]
+    }
+    const filter: Filter = {
+      serviceIds,
+      terms: [...query.tags.map((tag) => tagTerm(tag.key, tag.value)), ...(query.tagKeysOrAnnotations ?? []).map(keyTerm)],
+      startMinUs: query.startTimeMinUs ?? 0,
+      startMaxUs: query.startTimeMaxUs ?? Number.MAX_SAFE_INTEGER,
+      durationMinUs: query.durationMinUs ?? 0,
+      durationMaxUs: query.durationMaxUs ?? Number.MAX_SAFE_INTEGER,
+    }
+    if (query.remoteServiceName !== undefined) filter.terms.push(remoteServiceTerm(query.remoteServiceName))
+    const operationName = query.operationName
+    if (operationName !== undefined) {
+      filter.operationIds = new Map(serviceIds.map((id) => [id, new Set(this.stmt.selectOperationIds.all(id, operationName) as number[])]))
+    }
+    return filter
+  }
+
+  private *sources(): Iterable<PostingSource> {
+    if (this.open.spanCount > 0) yield this.open
+    for (const segment of this.stmt.selectSegments.iterate() as IterableIterator<SegmentRow>) {
+      yield {
+        minStartUs: segment.min_start_us,
+        maxStartUs: segment.max_start_us,
+        get: (hash) => {
+          const chunk = this.stmt.selectPostingChunk.get(segment.id, hash) as { firstHash: number; data: Buffer } | undefined
+          return chunk && findPostings(chunk, hash, segment.first_seq)
+        },
+      }
+    }
+  }
+
+  private searchSource(source: PostingSource, filter: Filter, query: TraceQuery, newest: NewestTraces): void {
+    const candidates: Candidate[] = []
+    for (const serviceId of filter.serviceIds) {
+      const hashes = filter.terms.map((term) => termHash(serviceId, term))
+      if (query.operationName !== undefined) hashes.push(operationHash(serviceId, query.operationName))
+      if (hashes.length === 0) hashes.push(serviceHash(serviceId))
+      const lists: (readonly number[])[] = []
+      for (const hash of hashes) {
+        const list = source.get(hash)
+        if (!list) break
+        lists.push(list)
+      }
+      if (lists.length < hashes.length) continue
+      for (const seq of intersectSorted(lists)) {
+        const found = this.blocks.summaryOfSeq(seq)
+        if (found && matchesSummary(found.summary, found.line, serviceId, filter)) {
+          candidates.push({ blockId: found.blockId, line: found.line, traceId: found.summary.traceIds[found.line]!, startUs: found.summary.startUs[found.line]! })
+        }
+      }
+    }
+    // Newest first, so that the span checks stop as soon as no candidate can make the answer.
+    candidates.sort((a, b) => b.startUs - a.startUs)
+    for (const candidate of candidates) {
+      if (newest.full && candidate.startUs < newest.oldestStartUs) break
+      if (filter.terms.length > 0) {
+        const terms = spanTerms(decodeSpan(this.blocks.line(candidate.blockId, candidate.line)))
+        if (!filter.terms.every((term) => terms.has(term))) continue
+      }
+      newest.add(candidate.traceId, candidate.startUs)
+    }
+  }
+
+  /** Searches naming no service, operation or term: every span, blocks newest first. */
+  private scanBlocks(filter: Filter, newest: NewestTraces): void {
+    const rows = this.stmt.selectBlocksByStart.iterate(filter.startMinUs) as IterableIterator<{ min_start_us: number; max_start_us: number; summary: Buffer }>
+    for (const row of rows) {
+      if (newest.full && row.max_start_us < newest.oldestStartUs) break
+      if (row.min_start_us > filter.startMaxUs) continue
+      const summary = decodeBlockSummary(row.summary)
+      for (let line = 0; line < summary.traceIds.length; line++) {
+        if (matchesSummary(summary, line, summary.serviceIds[line]!, filter)) newest.add(summary.traceIds[line]!, summary.startUs[line]!)
+      }
+    }
+  }
+}
+
+function matchesSummary(summary: BlockSummary, line: number, serviceId: number, filter: Filter): boolean {
+  if (summary.serviceIds[line] !== serviceId) return false
+  if (filter.operationIds && !filter.operationIds.get(serviceId)?.has(summary.operationIds[line]!)) return false
+  const startUs = summary.startUs[line]!
+  const durationUs = summary.durationUs[line]!
+  return startUs >= filter.startMinUs && startUs <= filter.startMaxUs && durationUs >= filter.durationMinUs && durationUs <= filter.durationMaxUs
+}
+
+/** The numbers present in every list (each ascending), ascending. */
+function intersectSorted(lists: readonly (readonly number[])[]): readonly number[] {
+  const [first, ...rest] = [...lists].sort((a, b) => a.length - b.length)
+  if (!first) return []
+  return rest.reduce<readonly number[]>((kept, list) => {
+    const out: number[] = []
+    let j = 0
+    for (const id of kept) {
+      while (j < list.length && list[j]! < id) j++
+      if (list[j] === id) out.push(id)
+    }
+    return out
+  }, first)
+}
