@@ -5,14 +5,14 @@
  * writes bench/results/<date>.json. `--quick`: seconds, small data (a smoke test, as in CI).
  * `--full`: the query phase at 10M spans.
  */
-import { fork } from 'node:child_process'
-import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { startServerProcess } from '../test/helpers/server-process.js'
 import { type Format, FORMATS, formatTarget } from './formats.js'
-import type { LoadReport } from './load-generator.js'
 import { measureFloors } from './floors.js'
+import { startGenerators } from './generators.js'
+import { processStats } from './process-stats.js'
 import { measureQueries } from './queries.js'
 import { median, percentile } from './stats.js'
 
@@ -26,14 +26,6 @@ const settings = {
   floorSpans: quick ? 10_000 : 200_000,
   querySpans: quick ? 20_000 : args.has('--full') ? 10_000_000 : 1_000_000,
   queryRepeats: quick ? 10 : 200,
-}
-
-function processStats(pid: number): { cpuSeconds: number; peakRssBytes: number } {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
-  const ticks = Number(fields[11]) + Number(fields[12])
-  const hwm = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))
-  return { cpuSeconds: ticks / 100, peakRssBytes: Number(hwm?.[1] ?? 0) * 1024 }
 }
 
 /**
@@ -66,21 +58,6 @@ interface IngestResult {
   targetSpansPerSecond: number
 }
 
-async function runGenerators(url: string, format: Format, batchSize: number, seedBase: number): Promise<LoadReport[]> {
-  // A generous budget of distinct spans: repeats would be stored once and flatter the figures.
-  const spans = Math.ceil((60_000 * settings.durationMs) / 1000 / settings.generators)
-  const children = Array.from({ length: settings.generators }, () => fork(join(import.meta.dirname, 'load-generator.ts'), { execArgv: ['--import', 'tsx'] }))
-  await Promise.all(
-    children.map((child, i) => {
-      child.send({ url, format, seed: seedBase + i, batchSize, spans, concurrency: settings.concurrency, durationMs: settings.durationMs })
-      return new Promise((resolve) => child.once('message', resolve))
-    }),
-  )
-  const reports = children.map((child) => new Promise<LoadReport>((resolve) => child.once('message', (m: { report: LoadReport }) => resolve(m.report))))
-  for (const child of children) child.send({ go: true })
-  return Promise.all(reports)
-}
-
 async function measureIngest(format: Format, batchSize: number): Promise<IngestResult> {
   const { listener, targetSpansPerSecond } = formatTarget(format)
   const rates: number[] = []
@@ -100,7 +77,9 @@ async function measureIngest(format: Format, batchSize: number): Promise<IngestR
     const server = await startServerProcess(dbPath, [], { compiled: true })
     const pid = server.child.pid!
     const before = processStats(pid)
-    const reports = await runGenerators(server.urls[listener]!, format, batchSize, 1000 * repeat + batchSize)
+    const { generators, concurrency, durationMs } = settings
+    const load = await startGenerators({ url: server.urls[listener]!, format, batchSize, seedBase: 1000 * repeat + batchSize, generators, concurrency, durationMs })
+    const reports = await load.reports
     // A server that died mid-run would otherwise show up only as failed requests.
     if (server.child.exitCode !== null || server.child.signalCode !== null) throw new Error(`the server exited during the ${format} run (${server.child.signalCode ?? server.child.exitCode}):\n${server.output().slice(-4000)}`)
     const after = processStats(pid)
