@@ -42,3 +42,15 @@ export async function startGenerators(options: GeneratorOptions): Promise<Runnin
   for (const child of children) child.send({ go: true })
   return { reports: Promise.all(reports), stop: () => children.forEach((child) => child.connected && child.send({ stop: true })) }
 }
+
+/** What all generators of one run achieved together. */
+export function totals(reports: LoadReport[]): { acknowledgedSpans: number; spansPerSecond: number; refusedRequests: number; failedRequests: number } {
+  const sum = (pick: (r: LoadReport) => number) => reports.reduce((total, r) => total + pick(r), 0)
+  const acknowledgedSpans = sum((r) => r.acknowledgedSpans)
+  return {
+    acknowledgedSpans,
+    spansPerSecond: acknowledgedSpans / (Math.max(...reports.map((r) => r.elapsedMs)) / 1000),
+    refusedRequests: sum((r) => r.refusedRequests),
+    failedRequests: sum((r) => r.failedRequests),
+  }
+}
