@@ -80,7 +80,7 @@ export async function measureQueries(spanCount: number, repeats: number, load: Q
       }
       const idle = await measure()
 
-      progress(`under load (${Math.round(load.spansPerSecond)} spans/s)`)
+      progress(`under load (${Math.round(load.spansPerSecond).toLocaleString('en-US')} spans/s)`)
       const { spansPerSecond, generators, concurrency, maxDurationMs } = load
       const ingest = await startGenerators({ url: server.urls.zipkin!, format: 'zipkin-v2-json', batchSize: 100, seedBase: 500, generators, concurrency, durationMs: maxDurationMs, spansPerSecond })
       // Let the writer reach its pace before the first query.
