@@ -1,6 +1,7 @@
 /**
  * One load-generator process: encodes its own spans before the clock starts, then sends them
- * at a fixed concurrency until told to stop, and reports what was acknowledged and how fast.
+ * at a fixed concurrency (optionally paced to a rate) until its time is up or it is told to
+ * stop, and reports what was acknowledged and how fast.
  * HTTP formats are POSTed with fetch, Jaeger gRPC goes through a @grpc/grpc-js client.
  * Run by bench/run.ts through child_process.fork.
  */
@@ -18,6 +19,10 @@ interface StartMessage {
   spans: number
   concurrency: number
   durationMs: number
+  /** Paces the sends of all connections together to this many spans/s; unpaced when absent. */
+  spansPerSecond?: number
+  /** Sends a refused body again, as a client that keeps its spans does, so overload stays sustained. */
+  retryRefused?: boolean
 }
 
 export interface LoadReport {
@@ -69,18 +74,34 @@ process.once('message', async (message: StartMessage) => {
 
   const report: LoadReport = { acknowledgedSpans: 0, refusedRequests: 0, failedRequests: 0, latenciesMs: [], elapsedMs: 0 }
   const started = performance.now()
-  const deadline = started + message.durationMs
+  let deadline = started + message.durationMs
+  process.on('message', (m: { stop?: boolean }) => {
+    if (m.stop) deadline = Math.min(deadline, performance.now())
+  })
+  // One schedule shared by all connections; time lost behind schedule is not made up in a burst.
+  let nextSendAt = started
+  const pace = async (spans: number) => {
+    if (message.spansPerSecond === undefined) return
+    const at = Math.max(nextSendAt, performance.now())
+    nextSendAt = at + (1000 * spans) / message.spansPerSecond
+    await new Promise((resolve) => setTimeout(resolve, at - performance.now()))
+  }
   let next = 0
   const worker = async () => {
     while (performance.now() < deadline && next < bodies.length) {
       const { body, spans } = bodies[next++]!
-      const sent = performance.now()
-      const outcome = await send(body)
-      if (outcome === 'acknowledged') {
-        report.acknowledgedSpans += spans
-        report.latenciesMs.push(performance.now() - sent)
-      } else if (outcome === 'refused') report.refusedRequests++
-      else report.failedRequests++
+      await pace(spans)
+      let outcome: Outcome = 'refused'
+      while (outcome === 'refused' && performance.now() < deadline) {
+        const sent = performance.now()
+        outcome = await send(body)
+        if (outcome === 'acknowledged') {
+          report.acknowledgedSpans += spans
+          report.latenciesMs.push(performance.now() - sent)
+        } else if (outcome === 'refused') report.refusedRequests++
+        else report.failedRequests++
+        if (!message.retryRefused) break
+      }
     }
   }
   await Promise.all(Array.from({ length: message.concurrency }, worker))

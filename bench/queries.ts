@@ -1,7 +1,8 @@
 /**
  * Query latency over a large store, through the REST API of a server process: the store is
  * filled in-process through spanlite's storage writer (far faster than over HTTP), then the
- * server opens it and answers the benchmark's queries.
+ * server opens it and answers the benchmark's queries, once idle and once while load
+ * generators ingest into it at a given rate (reads must not wait for writes).
  */
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -11,6 +12,7 @@ import { zipkinV2ToModel } from '../src/receivers/zipkin/v2-to-model.js'
 import { decodeZipkinV2Json } from '../src/receivers/zipkin/v2-json.js'
 import { SqliteStorage } from '../src/storage/sqlite/sqlite-storage.js'
 import { startServerProcess } from '../test/helpers/server-process.js'
+import { startGenerators, totals } from './generators.js'
 import { median, percentile } from './stats.js'
 import { traces } from './traffic.js'
 
@@ -21,7 +23,22 @@ export interface QueryResult {
   targetP99Ms?: number
 }
 
-export async function measureQueries(spanCount: number, repeats: number, progress: (message: string) => void): Promise<QueryResult[]> {
+/** Ingest while the queries run a second time: Zipkin JSON v2, 100 spans/request, paced. */
+export interface QueryLoad {
+  spansPerSecond: number
+  generators: number
+  concurrency: number
+  /** The longest the queries may take under load; the generators encode this much traffic. */
+  maxDurationMs: number
+}
+
+export interface QueryMeasurements {
+  idle: QueryResult[]
+  underLoad: QueryResult[]
+  load: { targetSpansPerSecond: number; achievedSpansPerSecond: number; refusedRequests: number; failedRequests: number }
+}
+
+export async function measureQueries(spanCount: number, repeats: number, load: QueryLoad, progress: (message: string) => void): Promise<QueryMeasurements> {
   const dir = mkdtempSync(join(tmpdir(), 'spanlite-queries-'))
   try {
     const dbPath = join(dir, 'queries.db')
@@ -30,6 +47,10 @@ export async function measureQueries(spanCount: number, repeats: number, progres
     try {
       const base = server.urls.query!
       const window = `start=${sample.firstUs}&end=${sample.lastUs + 1}`
+      const dependencies = () => `/api/dependencies?endTs=${Date.now()}&lookback=86400000`
+      // An empty graph would be answered fast and measure nothing.
+      const graph = (await (await fetch(`${base}${dependencies()}`)).json()) as { data?: unknown[] }
+      if (!graph.data?.length) throw new Error(`dependencies over 24 h of the filled store came back empty: ${JSON.stringify(graph)}`)
       const tags = (t: Record<string, string>) => encodeURIComponent(JSON.stringify(t))
       const cases: { name: string; path: (i: number) => string; targetP99Ms?: number }[] = [
         { name: 'trace by id', path: (i) => `/api/traces/${sample.traceIds[i % sample.traceIds.length]}`, targetP99Ms: 5 },
@@ -40,20 +61,34 @@ export async function measureQueries(spanCount: number, repeats: number, progres
         { name: 'service + duration range (limit 20)', path: () => `/api/traces?service=${sample.service}&minDuration=100ms&maxDuration=200ms&${window}&limit=20` },
         { name: 'services', path: () => '/api/services', targetP99Ms: 5 },
         { name: 'operations of a service', path: () => `/api/services/${sample.service}/operations`, targetP99Ms: 5 },
+        { name: 'dependencies over 24 h', path: dependencies, targetP99Ms: 50 },
       ]
-      const results: QueryResult[] = []
-      for (const c of cases) {
-        const latencies: number[] = []
-        for (let i = 0; i < repeats; i++) {
-          const started = performance.now()
-          const response = await fetch(`${base}${c.path(i)}`)
-          await response.arrayBuffer()
-          if (response.status !== 200) throw new Error(`${c.name}: ${c.path(i)} answered ${response.status}`)
-          latencies.push(performance.now() - started)
+      const measure = async (): Promise<QueryResult[]> => {
+        const results: QueryResult[] = []
+        for (const c of cases) {
+          const latencies: number[] = []
+          for (let i = 0; i < repeats; i++) {
+            const started = performance.now()
+            const response = await fetch(`${base}${c.path(i)}`)
+            await response.arrayBuffer()
+            if (response.status !== 200) throw new Error(`${c.name}: ${c.path(i)} answered ${response.status}`)
+            latencies.push(performance.now() - started)
+          }
+          results.push({ name: c.name, p50Ms: median(latencies), p99Ms: percentile(latencies, 99), ...(c.targetP99Ms === undefined ? {} : { targetP99Ms: c.targetP99Ms }) })
         }
-        results.push({ name: c.name, p50Ms: median(latencies), p99Ms: percentile(latencies, 99), ...(c.targetP99Ms === undefined ? {} : { targetP99Ms: c.targetP99Ms }) })
+        return results
       }
-      return results
+      const idle = await measure()
+
+      progress(`under load (${Math.round(load.spansPerSecond).toLocaleString('en-US')} spans/s)`)
+      const { spansPerSecond, generators, concurrency, maxDurationMs } = load
+      const ingest = await startGenerators({ url: server.urls.zipkin!, format: 'zipkin-v2-json', batchSize: 100, seedBase: 500, generators, concurrency, durationMs: maxDurationMs, spansPerSecond })
+      // Let the writer reach its pace before the first query.
+      await new Promise((resolve) => setTimeout(resolve, 1_000))
+      const underLoad = await measure()
+      ingest.stop()
+      const { spansPerSecond: achievedSpansPerSecond, refusedRequests, failedRequests } = totals(await ingest.reports)
+      return { idle, underLoad, load: { targetSpansPerSecond: spansPerSecond, achievedSpansPerSecond, refusedRequests, failedRequests } }
     } finally {
       server.child.kill('SIGTERM')
       await server.exited
@@ -78,7 +113,10 @@ async function fill(dbPath: string, spanCount: number, progress: (message: strin
   const sample: Sample = { traceIds: [], service: 'service-0', operation: 'operation-0', uniqueTags: [], firstUs, lastUs: firstUs }
   let written = 0
   let pending: ReturnType<typeof zipkinV2ToModel> = []
-  let nextReport = spanCount / 10
+  // At least every 500k spans, with the rate so far: filling 10M takes minutes.
+  const reportEvery = Math.min(spanCount / 10, 500_000)
+  let nextReport = reportEvery
+  const started = performance.now()
   for (const trace of traces(11, firstUs, 50)) {
     const spans = zipkinV2ToModel(decodeZipkinV2Json(Buffer.from(JSON.stringify(trace))))
     for (const span of spans) pending.push(sanitizeSpan(span, { maxTagValueLength: 65_536 }))
@@ -94,8 +132,9 @@ async function fill(dbPath: string, spanCount: number, progress: (message: strin
       pending = []
     }
     if (written >= nextReport) {
-      progress(`${Math.round((100 * written) / spanCount)}%`)
-      nextReport += spanCount / 10
+      const rate = Math.round(written / ((performance.now() - started) / 1000))
+      progress(`${Math.round((100 * written) / spanCount)}% (${rate.toLocaleString('en-US')} spans/s)`)
+      nextReport += reportEvery
     }
     if (written >= spanCount) break
   }

@@ -1,19 +1,21 @@
 /**
  * spanlite's benchmark: ingest per wire format through a real server process fed by load
  * generators in other processes, the in-process floors measured in the same run, and query
- * latencies over a large store through the REST API. Prints a table next to the targets and
- * writes bench/results/<date>.json. `--quick`: seconds, small data (a smoke test, as in CI).
- * `--full`: the query phase at 10M spans.
+ * latencies over a large store through the REST API (idle, then while ingesting at half the
+ * measured maximum), and the server's memory idle and under overload. Prints tables next to
+ * the targets and writes bench/results/<date>.json. `--quick`: seconds, small data (a smoke
+ * test, as in CI). `--full`: the query phase at 10M spans.
  */
-import { fork } from 'node:child_process'
-import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { startServerProcess } from '../test/helpers/server-process.js'
 import { type Format, FORMATS, formatTarget } from './formats.js'
-import type { LoadReport } from './load-generator.js'
 import { measureFloors } from './floors.js'
-import { measureQueries } from './queries.js'
+import { startGenerators, totals } from './generators.js'
+import { measureMemory } from './memory.js'
+import { processStats } from './process-stats.js'
+import { measureQueries, type QueryResult } from './queries.js'
 import { median, percentile } from './stats.js'
 
 const args = new Set(process.argv.slice(2))
@@ -26,14 +28,11 @@ const settings = {
   floorSpans: quick ? 10_000 : 200_000,
   querySpans: quick ? 20_000 : args.has('--full') ? 10_000_000 : 1_000_000,
   queryRepeats: quick ? 10 : 200,
-}
-
-function processStats(pid: number): { cpuSeconds: number; peakRssBytes: number } {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
-  const ticks = Number(fields[11]) + Number(fields[12])
-  const hwm = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))
-  return { cpuSeconds: ticks / 100, peakRssBytes: Number(hwm?.[1] ?? 0) * 1024 }
+  /** The longest the queries may take while ingest runs; the generators encode that much traffic. */
+  queryLoadMaxMs: quick ? 10_000 : 120_000,
+  overloadMs: quick ? 3_000 : 20_000,
+  /** Wait before measuring idle memory, after the start and after the overload. */
+  memorySettleMs: quick ? 2_000 : 5_000,
 }
 
 /**
@@ -66,21 +65,6 @@ interface IngestResult {
   targetSpansPerSecond: number
 }
 
-async function runGenerators(url: string, format: Format, batchSize: number, seedBase: number): Promise<LoadReport[]> {
-  // A generous budget of distinct spans: repeats would be stored once and flatter the figures.
-  const spans = Math.ceil((60_000 * settings.durationMs) / 1000 / settings.generators)
-  const children = Array.from({ length: settings.generators }, () => fork(join(import.meta.dirname, 'load-generator.ts'), { execArgv: ['--import', 'tsx'] }))
-  await Promise.all(
-    children.map((child, i) => {
-      child.send({ url, format, seed: seedBase + i, batchSize, spans, concurrency: settings.concurrency, durationMs: settings.durationMs })
-      return new Promise((resolve) => child.once('message', resolve))
-    }),
-  )
-  const reports = children.map((child) => new Promise<LoadReport>((resolve) => child.once('message', (m: { report: LoadReport }) => resolve(m.report))))
-  for (const child of children) child.send({ go: true })
-  return Promise.all(reports)
-}
-
 async function measureIngest(format: Format, batchSize: number): Promise<IngestResult> {
   const { listener, targetSpansPerSecond } = formatTarget(format)
   const rates: number[] = []
@@ -100,16 +84,17 @@ async function measureIngest(format: Format, batchSize: number): Promise<IngestR
     const server = await startServerProcess(dbPath, [], { compiled: true })
     const pid = server.child.pid!
     const before = processStats(pid)
-    const reports = await runGenerators(server.urls[listener]!, format, batchSize, 1000 * repeat + batchSize)
+    const { generators, concurrency, durationMs } = settings
+    const load = await startGenerators({ url: server.urls[listener]!, format, batchSize, seedBase: 1000 * repeat + batchSize, generators, concurrency, durationMs })
+    const reports = await load.reports
     // A server that died mid-run would otherwise show up only as failed requests.
     if (server.child.exitCode !== null || server.child.signalCode !== null) throw new Error(`the server exited during the ${format} run (${server.child.signalCode ?? server.child.exitCode}):\n${server.output().slice(-4000)}`)
     const after = processStats(pid)
-    const acknowledged = reports.reduce((sum, r) => sum + r.acknowledgedSpans, 0)
-    const elapsedS = Math.max(...reports.map((r) => r.elapsedMs)) / 1000
-    rates.push(acknowledged / elapsedS)
+    const { acknowledgedSpans: acknowledged, spansPerSecond, refusedRequests, failedRequests } = totals(reports)
+    rates.push(spansPerSecond)
     for (const r of reports) latencies.push(...r.latenciesMs)
-    refused += reports.reduce((sum, r) => sum + r.refusedRequests, 0)
-    failed += reports.reduce((sum, r) => sum + r.failedRequests, 0)
+    refused += refusedRequests
+    failed += failedRequests
     cpu += after.cpuSeconds - before.cpuSeconds
     spansTotal += acknowledged
     peakRss = Math.max(peakRss, after.peakRssBytes)
@@ -158,11 +143,16 @@ async function main(): Promise<void> {
   const floors = await measureFloors(settings.floorSpans)
   console.log('done')
 
+  const jsonIngest = median(ingest[0]!.spansPerSecond)
   process.stdout.write(`queries over ${fmt(settings.querySpans)} spans ... `)
-  const queries = await measureQueries(settings.querySpans, settings.queryRepeats, (message) => process.stdout.write(`${message} ... `))
+  const queryLoad = { spansPerSecond: jsonIngest / 2, generators: settings.generators, concurrency: settings.concurrency, maxDurationMs: settings.queryLoadMaxMs }
+  const queries = await measureQueries(settings.querySpans, settings.queryRepeats, queryLoad, (message) => process.stdout.write(`${message} ... `))
+  console.log('done')
+
+  process.stdout.write('memory: idle, under overload, idle again ... ')
+  const memory = await measureMemory({ generators: settings.generators, overloadMs: settings.overloadMs, settleMs: settings.memorySettleMs })
   console.log('done\n')
 
-  const jsonIngest = median(ingest[0]!.spansPerSecond)
   console.log('Ingest (server process, acknowledged = committed)')
   console.log('| scenario | spans/s (median) | target | ack p50 ms | ack p99 ms | CPU s / 1M spans | peak RSS MB | bytes/span (target <= 150) | refused / failed requests |')
   console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |')
@@ -174,15 +164,28 @@ async function main(): Promise<void> {
   console.log('| --- | ---: | ---: | ---: |')
   console.log(`| JSON.parse + spanlite storage writer | ${fmt(floors.spanliteWriterSpansPerSecond)} | ${fmt(jsonIngest / floors.spanliteWriterSpansPerSecond, 2)} | >= 0.70 |`)
   console.log(`| JSON.parse + row-per-tag reference schema | ${fmt(floors.referenceSpansPerSecond)} | ${fmt(jsonIngest / floors.referenceSpansPerSecond, 2)} | >= 1.5 |`)
+  const queryTable = (results: QueryResult[]) => {
+    console.log('| query | p50 ms | p99 ms | target p99 |')
+    console.log('| --- | ---: | ---: | ---: |')
+    for (const q of results) console.log(`| ${q.name} | ${fmt(q.p50Ms, 2)} | ${fmt(q.p99Ms, 2)} | ${q.targetP99Ms === undefined ? '-' : `<= ${q.targetP99Ms}`} |`)
+  }
   console.log(`\nQueries over ${fmt(settings.querySpans)} stored spans, through the REST API (${settings.queryRepeats} requests each)`)
-  console.log('| query | p50 ms | p99 ms | target p99 |')
-  console.log('| --- | ---: | ---: | ---: |')
-  for (const q of queries) console.log(`| ${q.name} | ${fmt(q.p50Ms, 2)} | ${fmt(q.p99Ms, 2)} | ${q.targetP99Ms === undefined ? '-' : `<= ${q.targetP99Ms}`} |`)
+  queryTable(queries.idle)
+  const { load } = queries
+  const loadProblems = load.refusedRequests + load.failedRequests > 0 ? `; ${load.refusedRequests} refused, ${load.failedRequests} failed requests` : ''
+  console.log(`\nThe same queries while ingest runs at half its maximum: Zipkin JSON v2, 100 spans/request, paced to ${fmt(load.targetSpansPerSecond)} spans/s, achieved ${fmt(load.achievedSpansPerSecond)} spans/s${loadProblems}`)
+  queryTable(queries.underLoad)
+  console.log('\nServer memory (resident set)')
+  console.log('| measurement | MB | target |')
+  console.log('| --- | ---: | ---: |')
+  console.log(`| idle, freshly started | ${fmt(memory.freshIdleRssBytes / 1e6)} | <= 100 |`)
+  console.log(`| peak under sustained overload: ${memory.overloadConnections} connections of Zipkin JSON v2, 100 spans/request, for ${settings.overloadMs / 1000} s; ${fmt(memory.overloadSpansPerSecond)} spans/s acknowledged, ${fmt(memory.overloadRefusedRequests)} requests refused (503), ${memory.overloadFailedRequests} failed | ${fmt(memory.overloadPeakRssBytes / 1e6)} | <= 300 |`)
+  console.log(`| idle, ${settings.memorySettleMs / 1000} s after the overload | ${fmt(memory.idleAfterOverloadRssBytes / 1e6)} | <= 100 |`)
 
   const resultsDir = join(import.meta.dirname, 'results')
   mkdirSync(resultsDir, { recursive: true })
   const file = join(resultsDir, `${startedAt.toISOString().slice(0, 10)}${quick ? '-quick' : ''}.json`)
-  writeFileSync(file, `${JSON.stringify({ startedAt, settings, ingest, floors, queries }, null, 2)}\n`)
+  writeFileSync(file, `${JSON.stringify({ startedAt, settings, ingest, floors, queries: queries.idle, queriesUnderLoad: { load: queries.load, results: queries.underLoad }, memory }, null, 2)}\n`)
   console.log(`\nwritten to ${file}`)
 }
 
