@@ -78,20 +78,27 @@ export class Pipeline implements SpanSink {
   }
 
   private refusal(spans: readonly Span[], origin: SpanOrigin) {
-    const { queueCapacitySpans, queueCapacityBytes, maxSpansPerRequest } = this.options
+    const { queueCapacitySpans, maxSpansPerRequest } = this.options
     if (this.closing) {
       return { reason: 'shutting_down' as const, error: new ShuttingDownError('spanlite is shutting down and takes no new spans; retry against another instance or after the restart') }
     }
     if (spans.length > maxSpansPerRequest) {
       return { reason: 'too_large' as const, error: new TooLargeError(`the request holds ${spans.length} spans, more than the limit of ${maxSpansPerRequest}; send smaller batches`) }
     }
-    // An empty queue always takes one request, so a request larger than the queue is not refused forever.
-    const full = this.queuedSpans > 0 && (this.queuedSpans + spans.length > queueCapacitySpans || this.queuedBytes + origin.bytes > queueCapacityBytes)
-    if (full) {
-      const message = `the ingest queue is full (${this.queuedSpans} spans, ${this.queuedBytes} bytes waiting for the disk); retry after ${RETRY_AFTER_SECONDS} s`
-      return { reason: 'busy' as const, error: new BusyError(message, RETRY_AFTER_SECONDS) }
-    }
-    return undefined
+    const busy = this.queuedSpans + spans.length > queueCapacitySpans ? this.busyError() : this.busy(origin.bytes)
+    return busy && { reason: 'busy' as const, error: busy }
+  }
+
+  busy(bytes: number): BusyError | undefined {
+    const full = this.queuedSpans >= this.options.queueCapacitySpans || this.queuedBytes + bytes > this.options.queueCapacityBytes
+    return full ? this.busyError() : undefined
+  }
+
+  /** An empty queue always takes one request, so a request larger than the queue is not refused forever. */
+  private busyError(): BusyError | undefined {
+    if (this.queuedSpans === 0) return undefined
+    const message = `the ingest queue is full (${this.queuedSpans} spans, ${this.queuedBytes} bytes waiting for the disk); retry after ${RETRY_AFTER_SECONDS} s`
+    return new BusyError(message, RETRY_AFTER_SECONDS)
   }
 
   /**

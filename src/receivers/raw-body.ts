@@ -1,6 +1,7 @@
 /**
  * One body parser for every HTTP receiver: the raw bytes of any content type, inflated when
- * `Content-Encoding: gzip`, with the size capped before and after inflating. Receivers then
+ * `Content-Encoding: gzip`, with the size capped before and after inflating, and none read
+ * while the ingest queue is full. Receivers then
  * decide by content type themselves, so Fastify's defaults (its JSON parser, 415) never
  * shape a collector's wire contract.
  */
@@ -8,10 +9,17 @@ import { promisify } from 'node:util'
 import { gunzip } from 'node:zlib'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { InvalidInputError, TooLargeError } from '../errors.js'
+import type { SpanSink } from './span-sink.js'
 
 const gunzipAsync = promisify(gunzip)
 
-export function registerRawBody(app: FastifyInstance, maxBodyBytes: number): void {
+export function registerRawBody(app: FastifyInstance, maxBodyBytes: number, sink: SpanSink): void {
+  // A full queue refuses a request before its body is read: refused bodies would otherwise
+  // fill the memory under sustained overload.
+  app.addHook('onRequest', async (request) => {
+    const busy = sink.busy(Number(request.headers['content-length'] ?? 0) || 0)
+    if (busy) throw busy
+  })
   app.removeAllContentTypeParsers()
   app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: maxBodyBytes }, async (request: FastifyRequest, body: Buffer) => {
     const encoding = request.headers['content-encoding']?.trim().toLowerCase()

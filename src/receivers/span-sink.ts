@@ -1,3 +1,4 @@
+import type { BusyError } from '../errors.js'
 import type { Span } from '../model/span.js'
 
 /** Where a batch of spans came from, for logs and metrics. */
@@ -16,4 +17,9 @@ export interface SpanSink {
    * stopping; then nothing was stored.
    */
   accept(spans: readonly Span[], origin: SpanOrigin): Promise<void>
+  /**
+   * The BusyError a request of `bytes` would get now, so that a receiver can refuse it before
+   * reading its body: under overload, bodies read only to be refused would take the memory.
+   */
+  busy(bytes: number): BusyError | undefined
 }

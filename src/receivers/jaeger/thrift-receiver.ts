@@ -22,7 +22,7 @@ const ENCODINGS: Record<string, ThriftEncoding> = {
 }
 
 export const thriftReceiver: FastifyPluginAsync<ThriftReceiverOptions> = async (app, { sink, maxBodyBytes }) => {
-  registerRawBody(app, maxBodyBytes)
+  registerRawBody(app, maxBodyBytes, sink)
   app.setErrorHandler(textErrorHandler)
 
   app.post('/api/traces', async (request, reply) => {

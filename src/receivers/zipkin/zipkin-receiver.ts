@@ -31,7 +31,7 @@ function wrongEndpoint(expected: string, received: string, path: string): Invali
 const bodyOf = (request: FastifyRequest): Buffer => (request.body as Buffer | undefined) ?? Buffer.alloc(0)
 
 export const zipkinReceiver: FastifyPluginAsync<ZipkinReceiverOptions> = async (app, { sink, maxBodyBytes }) => {
-  registerRawBody(app, maxBodyBytes)
+  registerRawBody(app, maxBodyBytes, sink)
   app.setErrorHandler(textErrorHandler)
 
   // Like Zipkin's server, a body without a recognised content type is read as JSON.
