@@ -1,6 +1,6 @@
 /** spanlite's Prometheus metrics, one registry per running app. */
 import { status as GrpcStatus } from '@grpc/grpc-js'
-import { Counter, Gauge, Histogram, Registry } from 'prom-client'
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
 import type { IngestObserver } from '../pipeline/pipeline.js'
 import type { SpanOrigin } from '../receivers/span-sink.js'
 import type { PurgeReason, RetentionObserver } from '../retention/retention.js'
@@ -24,6 +24,8 @@ export class Metrics implements IngestObserver, RetentionObserver, GrpcCallObser
 
   constructor() {
     const registers = [this.registry]
+    // The process's own: resident memory, heap, event loop lag, CPU.
+    collectDefaultMetrics({ register: this.registry })
     const labels = ['transport', 'format'] as const
     this.received = new Counter({ name: 'spanlite_spans_received_total', help: 'Spans received, by transport and format', labelNames: labels, registers })
     this.saved = new Counter({ name: 'spanlite_spans_saved_total', help: 'Spans committed to storage', labelNames: labels, registers })

@@ -42,6 +42,8 @@ export class Pipeline implements SpanSink {
   private readonly queue: PendingRequest[] = []
   private queuedSpans = 0
   private queuedBytes = 0
+  /** Bytes of admitted request bodies still being read. */
+  private receivingBytes = 0
   private flushing: Promise<void> | undefined
   private closing = false
 
@@ -89,14 +91,24 @@ export class Pipeline implements SpanSink {
     return busy && { reason: 'busy' as const, error: busy }
   }
 
-  busy(bytes: number): BusyError | undefined {
-    const full = this.queuedSpans >= this.options.queueCapacitySpans || this.queuedBytes + bytes > this.options.queueCapacityBytes
+  admit(bytes: number): BusyError | undefined {
+    const busy = this.busy(bytes)
+    if (!busy) this.receivingBytes += bytes
+    return busy
+  }
+
+  received(bytes: number): void {
+    this.receivingBytes -= bytes
+  }
+
+  private busy(bytes: number): BusyError | undefined {
+    const full = this.queuedSpans >= this.options.queueCapacitySpans || this.queuedBytes + this.receivingBytes + bytes > this.options.queueCapacityBytes
     return full ? this.busyError() : undefined
   }
 
   /** An empty queue always takes one request, so a request larger than the queue is not refused forever. */
   private busyError(): BusyError | undefined {
-    if (this.queuedSpans === 0) return undefined
+    if (this.queuedSpans === 0 && this.receivingBytes === 0) return undefined
     const message = `the ingest queue is full (${this.queuedSpans} spans, ${this.queuedBytes} bytes waiting for the disk); retry after ${RETRY_AFTER_SECONDS} s`
     return new BusyError(message, RETRY_AFTER_SECONDS)
   }

@@ -14,12 +14,24 @@ import type { SpanSink } from './span-sink.js'
 const gunzipAsync = promisify(gunzip)
 
 export function registerRawBody(app: FastifyInstance, maxBodyBytes: number, sink: SpanSink): void {
-  // A full queue refuses a request before its body is read: refused bodies would otherwise
-  // fill the memory under sustained overload.
+  // A full queue refuses a request before its body is read, and bodies being read count
+  // against it: under sustained overload memory stays bounded by the queue.
+  const reading = new WeakMap<FastifyRequest, number>()
+  const done = async (request: FastifyRequest) => {
+    const bytes = reading.get(request)
+    if (bytes === undefined) return
+    reading.delete(request)
+    sink.received(bytes)
+  }
   app.addHook('onRequest', async (request) => {
-    const busy = sink.busy(Number(request.headers['content-length'] ?? 0) || 0)
+    const bytes = Number(request.headers['content-length'] ?? 0) || 0
+    const busy = sink.admit(bytes)
     if (busy) throw busy
+    reading.set(request, bytes)
   })
+  app.addHook('preHandler', done)
+  app.addHook('onResponse', done)
+  app.addHook('onRequestAbort', done)
   app.removeAllContentTypeParsers()
   app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: maxBodyBytes }, async (request: FastifyRequest, body: Buffer) => {
     const encoding = request.headers['content-encoding']?.trim().toLowerCase()

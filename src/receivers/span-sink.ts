@@ -18,8 +18,11 @@ export interface SpanSink {
    */
   accept(spans: readonly Span[], origin: SpanOrigin): Promise<void>
   /**
-   * The BusyError a request of `bytes` would get now, so that a receiver can refuse it before
-   * reading its body: under overload, bodies read only to be refused would take the memory.
+   * Before a body of `bytes` is read: the BusyError to refuse it with, or undefined, and then
+   * its bytes count against the queue until `received`. Under overload, bodies read only to be
+   * refused, or read all at once, would take the memory.
    */
-  busy(bytes: number): BusyError | undefined
+  admit(bytes: number): BusyError | undefined
+  /** The admitted body was read (or the request ended). */
+  received(bytes: number): void
 }

@@ -33,7 +33,7 @@ export interface SqliteStorageOptions {
   autocompleteKeys?: readonly string[]
 }
 
-const DEFAULT_SEGMENT_SPANS = 65_536
+const DEFAULT_SEGMENT_SPANS = 32_768
 const DEFAULT_BLOCK_MAX_SPANS = 128
 const KNOWN_NAMES_MAX = 100_000
 
@@ -107,7 +107,7 @@ export class SqliteStorage implements Storage {
     this.db.pragma('journal_mode = WAL')
     // FULL: a commit is on disk before the writer resolves, so an acknowledged span survives a crash.
     this.db.pragma('synchronous = FULL')
-    this.db.pragma('cache_size = -65536')
+    this.db.pragma('cache_size = -16384')
     try {
       migrate(this.db, readMigrations(MIGRATIONS_DIR))
     } catch (error) {
