@@ -51,15 +51,20 @@ export class BlockReader {
     return { blockId: row.id, line: seq - row.id, summary: cached.summary }
   }
 
-  line(blockId: number, index: number): string {
-    return this.lines(blockId, index, 1)[0]!
+  line(blockId: number, index: number): string | undefined {
+    return this.lines(blockId, index, 1)[0]
   }
 
-  /** Lines `first`.. of a block, found by their newlines: the others are never turned into strings. */
+  /**
+   * Lines `first`.. of a block, found by their newlines: the others are never turned into
+   * strings. None when retention deleted the block meanwhile.
+   */
   lines(blockId: number, first: number, count: number): string[] {
     let data = this.datas.get(blockId)
     if (!data) {
-      data = inflateRawSync(this.selectBlockData.get(blockId) as Buffer)
+      const stored = this.selectBlockData.get(blockId) as Buffer | undefined
+      if (!stored) return []
+      data = inflateRawSync(stored)
       this.datas.set(blockId, data)
     }
     let start = 0

@@ -12,7 +12,7 @@ export class OpenPostings {
   maxStartUs = -Infinity
 
   /** A span's postings; spans come in ascending sequence order. */
-  addSpan(seq: number, startUs: number, hashes: readonly number[]): void {
+  addSpan(seq: number, startUs: number, hashes: ArrayLike<number> & Iterable<number>): void {
     if (this.spanCount === 0) this.firstSeq = seq
     this.spanCount++
     this.minStartUs = Math.min(this.minStartUs, startUs)
@@ -33,10 +33,35 @@ export class OpenPostings {
     return [...this.lists].sort((a, b) => a[0] - b[0])
   }
 
+  /** Adds the postings of a PostingsDelta. */
+  addDelta(delta: Float64Array): void {
+    for (let i = 0; i < delta.length; ) {
+      const count = delta[i + 2]!
+      this.addSpan(delta[i]!, delta[i + 1]!, delta.subarray(i + 3, i + 3 + count))
+      i += 3 + count
+    }
+  }
+
   clear(): void {
     this.lists.clear()
     this.spanCount = 0
     this.minStartUs = Infinity
     this.maxStartUs = -Infinity
+  }
+}
+
+/**
+ * Postings of newly stored spans as one flat array (per span: sequence number, start, key
+ * count, keys), which the writer thread hands to readers without copying.
+ */
+export class PostingsDelta {
+  private readonly values: number[] = []
+
+  addSpan(seq: number, startUs: number, hashes: readonly number[]): void {
+    this.values.push(seq, startUs, hashes.length, ...hashes)
+  }
+
+  finish(): Float64Array {
+    return Float64Array.from(this.values)
   }
 }

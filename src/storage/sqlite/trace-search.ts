@@ -149,7 +149,9 @@ export class TraceSearch {
     for (const candidate of candidates) {
       if (newest.full && candidate.startUs < newest.oldestStartUs) break
       if (filter.terms.length > 0) {
-        const terms = spanTerms(decodeSpan(this.blocks.line(candidate.blockId, candidate.line)))
+        const line = this.blocks.line(candidate.blockId, candidate.line)
+        if (line === undefined) continue
+        const terms = spanTerms(decodeSpan(line))
         if (!filter.terms.every((term) => terms.has(term))) continue
       }
       newest.add(candidate.traceId, candidate.startUs)

@@ -1,0 +1,88 @@
+/**
+ * The storage's side of the writer thread: starts it, sends it requests and settles each with
+ * the thread's answer. Should the thread die, every request pending or to come fails.
+ */
+import { Worker } from 'node:worker_threads'
+import type { SpanStoreWriterOptions, WriteResult } from './span-store-writer.js'
+import type { WriterMessage, WriterRequest } from './writer-thread.js'
+
+type RequestBody = WriterRequest extends infer R ? (R extends WriterRequest ? Omit<R, 'id'> : never) : never
+
+/** An error the writer thread met, with SQLite's code (e.g. SQLITE_FULL) when there is one. */
+export class WriterError extends Error {
+  constructor(
+    message: string,
+    readonly code?: string,
+  ) {
+    super(message)
+  }
+}
+
+export class WriterThreadClient {
+  /** Starts the thread; resolves once its writer is open, with the postings not sealed yet. */
+  static start(options: SpanStoreWriterOptions): Promise<{ client: WriterThreadClient; openPostings: Float64Array }> {
+    const client = new WriterThreadClient(startThread(options))
+    return new Promise((resolve, reject) => {
+      client.onReady = (openPostings) => resolve({ client, openPostings })
+      client.onStartFailed = reject
+    })
+  }
+
+  private nextId = 1
+  private readonly pending = new Map<number, { resolve: (result: unknown) => void; reject: (error: Error) => void }>()
+  private stopped: Error | undefined
+  private onReady?: (openPostings: Float64Array) => void
+  private onStartFailed?: (error: Error) => void
+
+  private constructor(private readonly thread: Worker) {
+    thread.on('message', (message: WriterMessage) => {
+      if (message.type === 'ready') return this.onReady?.(message.openPostings)
+      const request = this.pending.get(message.id)
+      this.pending.delete(message.id)
+      if (message.type === 'reply') request?.resolve(message.result)
+      else request?.reject(new WriterError(message.message, message.code))
+    })
+    thread.on('error', (error) => this.stop(error))
+    thread.on('exit', (code) => this.stop(new Error(`the storage writer thread stopped (exit code ${code})`)))
+  }
+
+  write(lines: string[]): Promise<WriteResult> {
+    return this.request({ type: 'write', lines }) as Promise<WriteResult>
+  }
+
+  purge(beforeUs: number, maxSpans: number): Promise<number> {
+    return this.request({ type: 'purge', beforeUs, maxSpans }) as Promise<number>
+  }
+
+  async close(): Promise<void> {
+    if (this.stopped) return
+    const exited = new Promise((resolve) => this.thread.once('exit', resolve))
+    await this.request({ type: 'close' })
+    await exited
+  }
+
+  private request(body: RequestBody): Promise<unknown> {
+    if (this.stopped) return Promise.reject(this.stopped)
+    const id = this.nextId++
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject })
+      this.thread.postMessage({ ...body, id })
+    })
+  }
+
+  private stop(error: Error): void {
+    this.stopped ??= error
+    this.onStartFailed?.(error)
+    for (const request of this.pending.values()) request.reject(error)
+    this.pending.clear()
+  }
+}
+
+/** The compiled thread module; from sources (tests, tsx) it needs the same TypeScript loader as this thread. */
+function startThread(options: SpanStoreWriterOptions): Worker {
+  const fromSources = import.meta.url.endsWith('.ts')
+  const entry = new URL(`./writer-thread.${fromSources ? 'ts' : 'js'}`, import.meta.url)
+  if (!fromSources) return new Worker(entry, { workerData: options })
+  const load = `import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(entry.href)}) })`
+  return new Worker(load, { eval: true, workerData: options })
+}

@@ -1,0 +1,46 @@
+/**
+ * The writer thread's entry point: runs a SpanStoreWriter on its own connection and answers
+ * the storage's requests one at a time, in order.
+ */
+import { parentPort, workerData } from 'node:worker_threads'
+import { SpanStoreWriter, type SpanStoreWriterOptions } from './span-store-writer.js'
+
+export type WriterRequest =
+  | { id: number; type: 'write'; lines: string[] }
+  | { id: number; type: 'purge'; beforeUs: number; maxSpans: number }
+  | { id: number; type: 'close' }
+
+export type WriterMessage =
+  | { type: 'ready'; openPostings: Float64Array }
+  | { type: 'reply'; id: number; result: unknown }
+  | { type: 'failed'; id: number; message: string; code?: string }
+
+const port = parentPort!
+const post = (message: WriterMessage, transfer: ArrayBuffer[] = []) => port.postMessage(message, transfer)
+
+const writer = new SpanStoreWriter(workerData as SpanStoreWriterOptions)
+const openPostings = writer.openPostingsDelta()
+post({ type: 'ready', openPostings }, [openPostings.buffer as ArrayBuffer])
+
+port.on('message', (request: WriterRequest) => {
+  try {
+    switch (request.type) {
+      case 'write': {
+        const result = writer.write(request.lines)
+        post({ type: 'reply', id: request.id, result }, [result.postings.buffer as ArrayBuffer])
+        break
+      }
+      case 'purge':
+        post({ type: 'reply', id: request.id, result: writer.purge(request.beforeUs, request.maxSpans) })
+        break
+      case 'close':
+        writer.close()
+        post({ type: 'reply', id: request.id, result: null })
+        port.close()
+        break
+    }
+  } catch (error) {
+    const { message, code } = error as { message: string; code?: string }
+    post({ type: 'failed', id: request.id, message, ...(code === undefined ? {} : { code }) })
+  }
+})
