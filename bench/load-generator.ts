@@ -21,7 +21,7 @@ interface StartMessage {
   durationMs: number
   /** Paces the sends of all connections together to this many spans/s; unpaced when absent. */
   spansPerSecond?: number
-  /** Sends a refused body again, as a client that keeps its spans does, so overload stays sustained. */
+  /** Sends a refused body again after the server's Retry-After, as a client that keeps its spans does, so overload stays sustained. */
   retryRefused?: boolean
 }
 
@@ -101,6 +101,8 @@ process.once('message', async (message: StartMessage) => {
         } else if (outcome === 'refused') report.refusedRequests++
         else report.failedRequests++
         if (!message.retryRefused) break
+        // As clients that keep their spans do: after the server's Retry-After (1 s), not at once.
+        if (outcome === 'refused') await new Promise((resolve) => setTimeout(resolve, 1000))
       }
     }
   }

@@ -23,7 +23,7 @@ CREATE TABLE span_blocks (
   min_start_us INTEGER NOT NULL,
   max_start_us INTEGER NOT NULL,
   summary      BLOB NOT NULL, -- see block-summary.ts
-  data         BLOB NOT NULL  -- the encoded spans, one per line, deflated together
+  data         BLOB NOT NULL  -- the encoded spans, one per line, compressed together (block-compression.ts)
 );
 CREATE INDEX span_blocks_by_max_start ON span_blocks (max_start_us);
 

@@ -3,8 +3,8 @@
  * most recently used blocks kept decoded, since a search or a trace tends to come back to the
  * blocks it just read.
  */
-import { inflateRawSync } from 'node:zlib'
 import type Database from 'better-sqlite3'
+import { decompressBlock } from './block-compression.js'
 import { type BlockSummary, decodeBlockSummary } from './block-summary.js'
 import * as sql from './statements.js'
 
@@ -64,7 +64,7 @@ export class BlockReader {
     if (!data) {
       const stored = this.selectBlockData.get(blockId) as Buffer | undefined
       if (!stored) return []
-      data = inflateRawSync(stored)
+      data = decompressBlock(stored)
       this.datas.set(blockId, data)
     }
     let start = 0

@@ -4,10 +4,11 @@
  * keeps the open postings and seals them into segments, links dependencies and purges old
  * blocks. What readers need of the open postings comes back with every write.
  */
-import { deflateRawSync, inflateRawSync } from 'node:zlib'
+import { inflateRawSync } from 'node:zlib'
 import Database from 'better-sqlite3'
 import type { Span, TraceId } from '../../model/span.js'
 import { tagValueString } from '../../model/tag-string.js'
+import { compressBlock, decompressBlock } from './block-compression.js'
 import { BlockReader } from './block-reader.js'
 import { decodeBlockSummary, encodeBlockSummary } from './block-summary.js'
 import { DependencyLinks, SpanServices } from './dependency-links.js'
@@ -156,7 +157,7 @@ export class SpanStoreWriter {
     this.nextSeq = Math.max(lastSealedSeq + 1, (this.stmt.selectBlocksEnd.get() as number | undefined) ?? 1)
     for (const row of this.stmt.selectBlocksFrom.iterate(lastSealedSeq + 1) as IterableIterator<BlockRow & { data: Buffer }>) {
       const summary = decodeBlockSummary(row.summary)
-      inflateRawSync(row.data)
+      decompressBlock(row.data)
         .toString('utf8')
         .split('\n')
         .forEach((line, i) => {
@@ -236,7 +237,7 @@ export class SpanStoreWriter {
     const summary = encodeBlockSummary(
       spans.map(({ span, serviceId, operationId }) => ({ traceId: span.traceId, serviceId, operationId, startUs: span.startTimeUs, durationUs: span.durationUs })),
     )
-    const data = deflateRawSync(spans.map((s) => s.line).join('\n'))
+    const data = compressBlock(spans.map((s) => s.line).join('\n'))
     this.stmt.insertBlock.run(blockId, spans.length, minStartUs, maxStartUs, summary, data)
     for (let first = 0; first < spans.length; ) {
       const traceId = spans[first]!.span.traceId
@@ -273,6 +274,7 @@ export class SpanStoreWriter {
           const lines = rows.map((row) => {
             let blockLines = blocks.get(row.block_id)
             if (!blockLines) {
+              // That layout deflated its blocks.
               blockLines = inflateRawSync(selectBlock.get(row.block_id) as Buffer).toString('utf8').split('\n')
               blocks.set(row.block_id, blockLines)
             }

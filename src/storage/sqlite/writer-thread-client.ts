@@ -78,11 +78,18 @@ export class WriterThreadClient {
   }
 }
 
+/**
+ * What the writer holds is bounded (a batch, the open postings), so a heap limit makes V8
+ * collect early rather than let garbage grow the process.
+ */
+const THREAD_HEAP_MB = 128
+
 /** The compiled thread module; from sources (tests, tsx) it needs the same TypeScript loader as this thread. */
 function startThread(options: SpanStoreWriterOptions): Worker {
   const fromSources = import.meta.url.endsWith('.ts')
   const entry = new URL(`./writer-thread.${fromSources ? 'ts' : 'js'}`, import.meta.url)
-  if (!fromSources) return new Worker(entry, { workerData: options })
+  const settings = { workerData: options, resourceLimits: { maxOldGenerationSizeMb: THREAD_HEAP_MB } }
+  if (!fromSources) return new Worker(entry, settings)
   const load = `import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(entry.href)}) })`
-  return new Worker(load, { eval: true, workerData: options })
+  return new Worker(load, { eval: true, ...settings })
 }
