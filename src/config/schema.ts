@@ -34,9 +34,9 @@ export const configSchema = z
       .prefault({}),
     pipeline: z
       .object({
-        queueCapacitySpans: z.coerce.number().int().positive().default(20_000).describe('spans waiting for a commit before new requests get 503'),
+        queueCapacitySpans: z.coerce.number().int().positive().default(10_000).describe('spans waiting for a commit before new requests get 503'),
         queueCapacityBytes: z.coerce.number().int().positive().default(16 * 1024 * 1024).describe('request bytes waiting for a commit before new requests get 503'),
-        batchMaxSpans: z.coerce.number().int().positive().default(5_000).describe('most spans committed in one transaction'),
+        batchMaxSpans: z.coerce.number().int().positive().default(2_000).describe('most spans committed in one transaction'),
       })
       .strict()
       .prefault({}),
