@@ -7,6 +7,7 @@ import type { Span } from '../../src/model/span.js'
 import { MIGRATIONS_DIR } from '../../src/project-files.js'
 import { readMigrations } from '../../src/storage/sqlite/migrate.js'
 import { SqliteStorage } from '../../src/storage/sqlite/sqlite-storage.js'
+import { tagTerm, termHash } from '../../src/storage/sqlite/span-terms.js'
 import { modelSpan } from '../helpers/model-spans.js'
 import { createVersion1Database } from '../helpers/old-database.js'
 import { jaegerGet } from '../helpers/jaeger-api.js'
@@ -84,6 +85,27 @@ describe('SqliteStorage', () => {
     expect(await find([{ key: 'parity', value: 'even' }], 'even', 2)).toEqual([spans[18]!.traceId, spans[16]!.traceId])
     expect(await find([{ key: 'parity', value: 'odd' }])).toEqual([])
     for (const span of spans) expect(await storage.getTrace(span.traceId)).toEqual([span])
+    await storage.close()
+  })
+
+  it('never answers with a span that only shares the hash of a searched term', async () => {
+    // Two values of one key whose index keys collide for the first service (id 1).
+    const seen = new Map<number, string>()
+    let pair: [string, string] | undefined
+    for (let i = 0; !pair; i++) {
+      const value = `v${i}`
+      const hash = termHash(1, tagTerm('user.id', value))
+      const other = seen.get(hash)
+      if (other !== undefined) pair = [other, value]
+      else seen.set(hash, value)
+    }
+    const storage = new SqliteStorage({ path: join(freshDir(), 'collide.db'), segmentSpans: 2 })
+    const stored = modelSpan({ service: 'first', tags: [{ key: 'user.id', type: 'string', value: pair[0] }] })
+    await storage.writeSpans([stored])
+    await storage.writeSpans([modelSpan({ service: 'first' }), modelSpan({ service: 'first' })])
+    const find = (value: string) => storage.findTraceIds({ serviceName: 'first', tags: [{ key: 'user.id', value }], limit: 10 })
+    expect(await find(pair[0])).toEqual([stored.traceId])
+    expect(await find(pair[1])).toEqual([])
     await storage.close()
   })
 

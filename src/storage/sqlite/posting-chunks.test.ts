@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest'
+import { type PostingChunk, encodePostingChunks, findPostings } from './posting-chunks.js'
+
+/** The chunk a key is looked up in: the last one starting at or before it, as the SQL does. */
+function chunkFor(chunks: PostingChunk[], hash: number): PostingChunk | undefined {
+  return chunks.filter((chunk) => chunk.firstHash <= hash).at(-1)
+}
+
+describe('posting chunks', () => {
+  it('find every key with its sequence numbers across chunk boundaries, and no key that is absent', () => {
+    const firstSeq = 1_000_000
+    const lists: [number, number[]][] = []
+    for (let hash = 7; hash < 0xffffffff; hash += 9_999_991) {
+      const count = 1 + (hash % 5)
+      lists.push([hash, Array.from({ length: count }, (_, i) => firstSeq + (hash % 1000) + i * 37)])
+    }
+    const chunks = encodePostingChunks(lists, firstSeq)
+    expect(chunks.length).toBeGreaterThan(1)
+    for (const [hash, seqs] of lists) expect(findPostings(chunkFor(chunks, hash)!, hash, firstSeq)).toEqual(seqs)
+    for (const [hash] of lists) {
+      const chunk = chunkFor(chunks, hash + 1)
+      expect(chunk && findPostings(chunk, hash + 1, firstSeq)).toBeUndefined()
+    }
+    expect(chunkFor(chunks, 0)).toBeUndefined()
+  })
+})
