@@ -85,8 +85,10 @@ export interface SpanReader {
 /** Retention's view of a store. */
 export interface SpanPurger {
   /**
-   * Deletes up to `maxSpans` of the oldest spans (by start time), only those that started
-   * before `beforeUs` when given; returns how many were deleted.
+   * Deletes the oldest spans (by start time), only those that started before `beforeUs` when
+   * given, about `maxSpans` of them: a store may delete in units of several spans, so it stops
+   * at the first unit that reaches `maxSpans`. Returns how many were deleted; fewer than
+   * `maxSpans` means nothing more is left to delete.
    */
   purgeOldest(options: { beforeUs?: number; maxSpans: number }): Promise<number>
   /** Bytes the stored data takes (in use, not counting space kept free for reuse), and the files. */
