@@ -184,7 +184,7 @@ async function main(): Promise<void> {
 
   const resultsDir = join(import.meta.dirname, 'results')
   mkdirSync(resultsDir, { recursive: true })
-  const file = join(resultsDir, `${startedAt.toISOString().slice(0, 10)}${quick ? '-quick' : ''}.json`)
+  const file = join(resultsDir, `${startedAt.toISOString().slice(0, 10)}${quick ? '-quick' : args.has('--full') ? '-full' : ''}.json`)
   writeFileSync(file, `${JSON.stringify({ startedAt, settings, ingest, floors, queries: queries.idle, queriesUnderLoad: { load: queries.load, results: queries.underLoad }, memory }, null, 2)}\n`)
   console.log(`\nwritten to ${file}`)
 }
