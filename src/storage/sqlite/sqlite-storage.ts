@@ -53,11 +53,13 @@ export class SqliteStorage implements Storage {
   static async open(options: SqliteStorageOptions): Promise<SqliteStorage> {
     const deadline = Date.now() + OPEN_WAIT_MS
     for (;;) {
+      let storage: SqliteStorage | undefined
       try {
-        const storage = new SqliteStorage(options)
+        storage = new SqliteStorage(options)
         await storage.writer
         return storage
       } catch (error) {
+        if (storage?.db.open) storage.db.close()
         if ((error as { code?: string }).code !== 'SQLITE_BUSY' || Date.now() > deadline) throw error
         await new Promise((resolve) => setTimeout(resolve, 100))
       }
