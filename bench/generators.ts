@@ -38,7 +38,13 @@ export async function startGenerators(options: GeneratorOptions): Promise<Runnin
       return new Promise((resolve) => child.once('message', resolve))
     }),
   )
-  const reports = children.map((child) => new Promise<LoadReport>((resolve) => child.once('message', (m: { report: LoadReport }) => resolve(m.report))))
+  const reports = children.map(
+    (child) =>
+      new Promise<LoadReport>((resolve, reject) => {
+        child.once('message', (m: { report: LoadReport }) => resolve(m.report))
+        child.once('exit', (code) => reject(new Error(`a load generator exited (code ${code}) before it reported`)))
+      }),
+  )
   for (const child of children) child.send({ go: true })
   return { reports: Promise.all(reports), stop: () => children.forEach((child) => child.connected && child.send({ stop: true })) }
 }

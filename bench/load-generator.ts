@@ -110,6 +110,6 @@ process.once('message', async (message: StartMessage) => {
   report.elapsedMs = performance.now() - started
   close()
   if (next >= bodies.length) process.stderr.write('load generator ran out of pre-encoded spans before the time was up; raise the span budget\n')
-  process.send!({ report })
-  process.disconnect()
+  // Disconnecting before the report is written out would lose it.
+  process.send!({ report }, () => process.disconnect())
 })
