@@ -337,7 +337,11 @@ export class SpanStoreWriter {
 
   /** Deletes whole blocks, oldest first, until `maxSpans` spans are gone or none is left. */
   purge(beforeUs: number, maxSpans: number): number {
-    return this.db.transaction(() => this.purgeBlocks(beforeUs, maxSpans))()
+    try {
+      return this.db.transaction(() => this.purgeBlocks(beforeUs, maxSpans))()
+    } finally {
+      this.blocks.forget()
+    }
   }
 
   private purgeBlocks(beforeUs: number, maxSpans: number): number {
