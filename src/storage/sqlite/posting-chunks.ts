@@ -1,12 +1,17 @@
 /**
  * A sealed segment's postings: every index key with its span sequence numbers, sorted by key
- * and cut into chunks of about CHUNK_BYTES. A chunk is one row found by its first key; within
- * it, keys are varint deltas and each key's sequence numbers are varint deltas from the
- * segment's first span, so a key held by one span costs a few bytes instead of a B-tree row.
+ * and cut into chunks of at most CHUNK_MAX_BYTES (a key with more postings gets a chunk of its
+ * own). A chunk is one row found by its first key; within it, keys are varint deltas and each
+ * key's sequence numbers are varint deltas from the segment's first span, so a key held by one
+ * span costs a few bytes instead of a B-tree row.
  */
 import { ByteReader, ByteWriter } from './bytes.js'
 
-const CHUNK_BYTES = 2048
+/**
+ * Chunks stay under this size so that four fit in a 4 KB page: chunks just over half a page
+ * left a quarter of the table's pages unused.
+ */
+const CHUNK_MAX_BYTES = 960
 
 export interface PostingChunk {
   firstHash: number
@@ -19,19 +24,22 @@ export function encodePostingChunks(lists: readonly [hash: number, seqs: readonl
   let firstHash = 0
   let previousHash = 0
   for (const [hash, seqs] of lists) {
-    if (out.size === 0) firstHash = previousHash = hash
-    out.varint(hash - previousHash)
-    previousHash = hash
-    out.varint(seqs.length)
+    const entry = new ByteWriter()
+    entry.varint(seqs.length)
     let previousSeq = firstSeq
     for (const seq of seqs) {
-      out.varint(seq - previousSeq)
+      entry.varint(seq - previousSeq)
       previousSeq = seq
     }
-    if (out.size >= CHUNK_BYTES) {
+    // A key delta takes at most 5 bytes.
+    if (out.size > 0 && out.size + 5 + entry.size > CHUNK_MAX_BYTES) {
       chunks.push({ firstHash, data: out.toBuffer() })
       out = new ByteWriter()
     }
+    if (out.size === 0) firstHash = previousHash = hash
+    out.varint(hash - previousHash)
+    previousHash = hash
+    out.bytes(entry.toBuffer())
   }
   if (out.size > 0) chunks.push({ firstHash, data: out.toBuffer() })
   return chunks
