@@ -24,7 +24,7 @@ export interface MemoryResult {
 const BATCH_SIZE = 100
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
-export async function measureMemory(options: { generators: number; overloadMs: number; settleMs: number }): Promise<MemoryResult> {
+export async function measureMemory(options: { generators: number; overloadMs: number; settleMs: number; afterOverloadMs: number }): Promise<MemoryResult> {
   const dir = mkdtempSync(join(tmpdir(), 'spanlite-memory-'))
   const server = await startServerProcess(join(dir, 'memory.db'), [], { compiled: true })
   try {
@@ -40,7 +40,7 @@ export async function measureMemory(options: { generators: number; overloadMs: n
     if (server.child.exitCode !== null || server.child.signalCode !== null) throw new Error(`the server exited under overload:\n${server.output().slice(-4000)}`)
     const overloadPeakRssBytes = processStats(pid).peakRssBytes
 
-    await sleep(options.settleMs)
+    await sleep(options.afterOverloadMs)
     return {
       freshIdleRssBytes,
       overloadPeakRssBytes,

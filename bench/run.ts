@@ -31,8 +31,9 @@ const settings = {
   /** The longest the queries may take while ingest runs; the generators encode that much traffic. */
   queryLoadMaxMs: quick ? 10_000 : 120_000,
   overloadMs: quick ? 3_000 : 20_000,
-  /** Wait before measuring idle memory, after the start and after the overload. */
+  /** Wait before measuring idle memory after the start, and after the overload (V8 gives its heap back about 20 s after work stops). */
   memorySettleMs: quick ? 2_000 : 5_000,
+  memoryAfterOverloadMs: quick ? 2_000 : 30_000,
 }
 
 /**
@@ -150,7 +151,7 @@ async function main(): Promise<void> {
   console.log('done')
 
   process.stdout.write('memory: idle, under overload, idle again ... ')
-  const memory = await measureMemory({ generators: settings.generators, overloadMs: settings.overloadMs, settleMs: settings.memorySettleMs })
+  const memory = await measureMemory({ generators: settings.generators, overloadMs: settings.overloadMs, settleMs: settings.memorySettleMs, afterOverloadMs: settings.memoryAfterOverloadMs })
   console.log('done\n')
 
   console.log('Ingest (server process, acknowledged = committed)')
@@ -180,7 +181,7 @@ async function main(): Promise<void> {
   console.log('| --- | ---: | ---: |')
   console.log(`| idle, freshly started | ${fmt(memory.freshIdleRssBytes / 1e6)} | <= 100 |`)
   console.log(`| peak under sustained overload: ${memory.overloadConnections} connections of Zipkin JSON v2, 100 spans/request, for ${settings.overloadMs / 1000} s; ${fmt(memory.overloadSpansPerSecond)} spans/s acknowledged, ${fmt(memory.overloadRefusedRequests)} requests refused (503), ${memory.overloadFailedRequests} failed | ${fmt(memory.overloadPeakRssBytes / 1e6)} | <= 300 |`)
-  console.log(`| idle, ${settings.memorySettleMs / 1000} s after the overload | ${fmt(memory.idleAfterOverloadRssBytes / 1e6)} | <= 100 |`)
+  console.log(`| idle, ${settings.memoryAfterOverloadMs / 1000} s after the overload | ${fmt(memory.idleAfterOverloadRssBytes / 1e6)} | <= 100 |`)
 
   const resultsDir = join(import.meta.dirname, 'results')
   mkdirSync(resultsDir, { recursive: true })
