@@ -1,7 +1,6 @@
 /**
- * Reads span blocks for queries: summaries by span sequence number and span lines, with the
- * most recently used blocks kept decoded, since a search or a trace tends to come back to the
- * blocks it just read.
+ * Reads span blocks for queries: summaries and span lines, with the most recently used blocks
+ * kept decoded, since a search or a trace tends to come back to the blocks it just read.
  */
 import type Database from 'better-sqlite3'
 import { decompressBlock } from './block-compression.js'
@@ -9,46 +8,29 @@ import { type BlockSummary, decodeBlockSummary } from './block-summary.js'
 import * as sql from './statements.js'
 
 const SUMMARIES_KEPT = 1024
-const DATA_KEPT = 16
-
-export interface SummaryOfSeq {
-  blockId: number
-  line: number
-  summary: BlockSummary
-}
-
-interface BlockRow {
-  id: number
-  span_count: number
-  summary: Buffer
-}
+const DATA_KEPT = 64
 
 export class BlockReader {
-  private readonly summaries = new RecentlyUsed<number, { spanCount: number; summary: BlockSummary }>(SUMMARIES_KEPT)
+  private readonly summaries = new RecentlyUsed<number, BlockSummary>(SUMMARIES_KEPT)
   private readonly datas = new RecentlyUsed<number, Buffer>(DATA_KEPT)
-  private readonly selectBlockOfSeq: Database.Statement
+  private readonly selectBlockSummary: Database.Statement
   private readonly selectBlockData: Database.Statement
-  /** The block of the last lookup: searches ask for neighbouring sequence numbers in a row. */
-  private last: { blockId: number; spanCount: number; summary: BlockSummary } | undefined
 
   constructor(db: Database.Database) {
-    this.selectBlockOfSeq = db.prepare(sql.SELECT_BLOCK_OF_SEQ)
+    this.selectBlockSummary = db.prepare(sql.SELECT_BLOCK_SUMMARY).pluck()
     this.selectBlockData = db.prepare(sql.SELECT_BLOCK_DATA).pluck()
   }
 
-  /** The summary of the block holding span `seq`; undefined once retention deleted it. */
-  summaryOfSeq(seq: number): SummaryOfSeq | undefined {
-    const last = this.last
-    if (last && seq >= last.blockId && seq < last.blockId + last.spanCount) return { blockId: last.blockId, line: seq - last.blockId, summary: last.summary }
-    const row = this.selectBlockOfSeq.get(seq) as BlockRow | undefined
-    if (!row || seq >= row.id + row.span_count) return undefined
-    let cached = this.summaries.get(row.id)
-    if (!cached) {
-      cached = { spanCount: row.span_count, summary: decodeBlockSummary(row.summary) }
-      this.summaries.set(row.id, cached)
+  /** A block's summary; undefined once retention deleted it. */
+  summary(blockId: number): BlockSummary | undefined {
+    let summary = this.summaries.get(blockId)
+    if (!summary) {
+      const stored = this.selectBlockSummary.get(blockId) as Buffer | undefined
+      if (!stored) return undefined
+      summary = decodeBlockSummary(stored)
+      this.summaries.set(blockId, summary)
     }
-    this.last = { blockId: row.id, ...cached }
-    return { blockId: row.id, line: seq - row.id, summary: cached.summary }
+    return summary
   }
 
   line(blockId: number, index: number): string | undefined {
@@ -82,7 +64,6 @@ export class BlockReader {
   forget(): void {
     this.summaries.clear()
     this.datas.clear()
-    this.last = undefined
   }
 }
 

@@ -32,10 +32,20 @@ export interface SpanStoreWriterOptions {
   autocompleteKeys: readonly string[]
 }
 
-/** What readers learn from a write: the new spans' postings, or that the open postings were sealed. */
+/**
+ * What readers learn from a write: the new spans' postings, or that the open postings were
+ * sealed; and the new blocks as (id, span count, newest start) triples.
+ */
 export interface WriteResult {
   postings: Float64Array
   sealed: boolean
+  blocks: Float64Array
+}
+
+/** What retention deleted. */
+export interface PurgeResult {
+  spans: number
+  blockIds: number[]
 }
 
 const KNOWN_NAMES_MAX = 100_000
@@ -78,6 +88,8 @@ export class SpanStoreWriter {
   private readonly openPostings = new OpenPostings()
   /** Postings of the spans written by the current write, for the readers. */
   private delta = new PostingsDelta()
+  /** Blocks written by the current write, for the readers. */
+  private newBlocks: number[] = []
   /** Sequence number of the next span stored. */
   private nextSeq = 1
 
@@ -131,11 +143,14 @@ export class SpanStoreWriter {
     try {
       const sealed = this.db.transaction(() => this.writeBatch(lines, true))()
       const postings = this.takeDelta()
-      return { postings: sealed ? new Float64Array(0) : postings, sealed }
+      const blocks = Float64Array.from(this.newBlocks)
+      this.newBlocks = []
+      return { postings: sealed ? new Float64Array(0) : postings, sealed, blocks }
     } catch (error) {
       this.forgetUncommitted()
       // Readers keep the postings they have: the same as what was committed.
       this.delta = new PostingsDelta()
+      this.newBlocks = []
       throw error
     }
   }
@@ -239,6 +254,7 @@ export class SpanStoreWriter {
     )
     const data = compressBlock(spans.map((s) => s.line).join('\n'))
     this.stmt.insertBlock.run(blockId, spans.length, minStartUs, maxStartUs, summary, data)
+    this.newBlocks.push(blockId, spans.length, maxStartUs)
     for (let first = 0; first < spans.length; ) {
       const traceId = spans[first]!.span.traceId
       let end = first + 1
@@ -336,7 +352,7 @@ export class SpanStoreWriter {
   }
 
   /** Deletes whole blocks, oldest first, until `maxSpans` spans are gone or none is left. */
-  purge(beforeUs: number, maxSpans: number): number {
+  purge(beforeUs: number, maxSpans: number): PurgeResult {
     try {
       return this.db.transaction(() => this.purgeBlocks(beforeUs, maxSpans))()
     } finally {
@@ -344,8 +360,9 @@ export class SpanStoreWriter {
     }
   }
 
-  private purgeBlocks(beforeUs: number, maxSpans: number): number {
+  private purgeBlocks(beforeUs: number, maxSpans: number): PurgeResult {
     let deleted = 0
+    const blockIds: number[] = []
     const traces = new Map<string, Buffer>()
     while (deleted < maxSpans) {
       const block = this.stmt.selectOldestBlock.get(beforeUs) as BlockRow | undefined
@@ -356,6 +373,7 @@ export class SpanStoreWriter {
         traces.set(traceId, key)
       }
       this.stmt.deleteBlock.run(block.id)
+      blockIds.push(block.id)
       deleted += block.span_count
     }
     const firstSeqKept = (this.stmt.selectFirstBlockId.get() as number | undefined) ?? this.nextSeq
@@ -365,7 +383,7 @@ export class SpanStoreWriter {
     }
     const oldestStartUs = (this.stmt.selectOldestStart.get() as number | undefined) ?? Number.MAX_SAFE_INTEGER
     this.dependencies.purge(traces.values(), oldestStartUs)
-    return deleted
+    return { spans: deleted, blockIds }
   }
 
   close(): void {

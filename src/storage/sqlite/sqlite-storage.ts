@@ -9,6 +9,7 @@ import Database from 'better-sqlite3'
 import type { Span, SpanKind, TraceId } from '../../model/span.js'
 import { MIGRATIONS_DIR } from '../../project-files.js'
 import type { DependencyLink, DependencyQuery, Operation, OperationQuery, Storage, TraceQuery } from '../storage.js'
+import { BlockIndex } from './block-index.js'
 import { BlockReader } from './block-reader.js'
 import { DependencyLinks } from './dependency-links.js'
 import { migrate, readMigrations } from './migrate.js'
@@ -72,6 +73,7 @@ export class SqliteStorage implements Storage {
   private readonly stmt
   private readonly dependencies: DependencyLinks
   private readonly blocks: BlockReader
+  private readonly blockIndex = new BlockIndex()
   private readonly openPostings = new OpenPostings()
   private readonly search: TraceSearch
   /** Settles once the writer thread is ready; its open postings are copied by then. */
@@ -104,7 +106,7 @@ export class SqliteStorage implements Storage {
     }
     this.dependencies = new DependencyLinks(this.db)
     this.blocks = new BlockReader(this.db)
-    this.search = new TraceSearch(this.db, this.blocks, this.openPostings)
+    this.search = new TraceSearch(this.db, this.blocks, this.blockIndex, this.openPostings)
     this.writer = WriterThreadClient.start({
       path: options.path,
       segmentSpans: options.segmentSpans ?? DEFAULT_SEGMENT_SPANS,
@@ -112,6 +114,7 @@ export class SqliteStorage implements Storage {
       autocompleteKeys: options.autocompleteKeys ?? [],
     }).then(({ client, openPostings }) => {
       this.openPostings.addDelta(openPostings)
+      for (const row of this.db.prepare(sql.SELECT_BLOCK_INDEX).raw().iterate() as IterableIterator<[number, number, number]>) this.blockIndex.add(...row)
       return client
     })
     // Callers that never write learn of a failed start from close().
@@ -120,7 +123,8 @@ export class SqliteStorage implements Storage {
 
   async writeSpans(spans: readonly Span[]): Promise<void> {
     const writer = await this.writer
-    const { postings, sealed } = await writer.write(spans.map(encodeSpan))
+    const { postings, sealed, blocks } = await writer.write(spans.map(encodeSpan))
+    this.blockIndex.addAll(blocks)
     if (sealed) this.openPostings.clear()
     else this.openPostings.addDelta(postings)
   }
@@ -183,7 +187,9 @@ export class SqliteStorage implements Storage {
   async purgeOldest({ beforeUs, maxSpans }: { beforeUs?: number; maxSpans: number }): Promise<number> {
     const writer = await this.writer
     try {
-      return await writer.purge(beforeUs ?? Number.MAX_SAFE_INTEGER, maxSpans)
+      const { spans, blockIds } = await writer.purge(beforeUs ?? Number.MAX_SAFE_INTEGER, maxSpans)
+      this.blockIndex.remove(new Set(blockIds))
+      return spans
     } finally {
       this.blocks.forget()
     }

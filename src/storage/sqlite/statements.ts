@@ -23,7 +23,9 @@ export const INSERT_BLOCK = 'INSERT INTO span_blocks (id, span_count, min_start_
 /** The sequence number after the newest block's spans. */
 export const SELECT_BLOCKS_END = 'SELECT id + span_count FROM span_blocks WHERE id = (SELECT max(id) FROM span_blocks)'
 export const SELECT_BLOCK_DATA = 'SELECT data FROM span_blocks WHERE id = ?'
-export const SELECT_BLOCK_OF_SEQ = 'SELECT id, span_count, summary FROM span_blocks WHERE id <= ? ORDER BY id DESC LIMIT 1'
+export const SELECT_BLOCK_SUMMARY = 'SELECT summary FROM span_blocks WHERE id = ?'
+/** What the query side keeps in memory of every block. */
+export const SELECT_BLOCK_INDEX = 'SELECT id, span_count, max_start_us FROM span_blocks ORDER BY id'
 /** Blocks whose spans are not in a sealed segment yet, to rebuild the open postings. */
 export const SELECT_BLOCKS_FROM = 'SELECT id, summary, data FROM span_blocks WHERE id >= ? ORDER BY id'
 /** Blocks by their newest span, newest first: searches that name no service, operation or term. */

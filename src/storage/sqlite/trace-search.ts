@@ -3,10 +3,11 @@
  * spans come from the postings of the query's index keys, the open postings first and then the
  * sealed segments from the newest; block summaries filter them by service, operation, time and
  * duration, and a candidate found by terms is checked against its own stored span, so a hash
- * shared by two terms never shows up in an answer.
+ * shared by two terms never shows up in an answer. The block index says where to stop.
  */
 import type Database from 'better-sqlite3'
 import type { TraceQuery } from '../storage.js'
+import type { BlockIndex } from './block-index.js'
 import type { BlockReader } from './block-reader.js'
 import { type BlockSummary, decodeBlockSummary } from './block-summary.js'
 import { NewestTraces } from './newest-traces.js'
@@ -30,13 +31,6 @@ interface SegmentRow {
   max_start_us: number
 }
 
-interface Candidate {
-  blockId: number
-  line: number
-  traceId: string
-  startUs: number
-}
-
 /** What a search needs of a query once names are resolved. */
 interface Filter {
   serviceIds: number[]
@@ -55,6 +49,7 @@ export class TraceSearch {
   constructor(
     db: Database.Database,
     private readonly blocks: BlockReader,
+    private readonly index: BlockIndex,
     private readonly open: OpenPostings,
   ) {
     this.stmt = {
@@ -124,8 +119,13 @@ export class TraceSearch {
     }
   }
 
+  /**
+   * The source's candidates newest first (sequence numbers follow arrival), each checked on its
+   * block summary and, when found by terms, its own span. Once the answer is full, a candidate
+   * whose block and every older one started before the oldest trace kept ends the source.
+   */
   private searchSource(source: PostingSource, filter: Filter, query: TraceQuery, newest: NewestTraces): void {
-    const candidates: Candidate[] = []
+    const candidates: { seq: number; serviceId: number }[] = []
     for (const serviceId of filter.serviceIds) {
       const hashes = filter.terms.map((term) => termHash(serviceId, term))
       if (query.operationName !== undefined) hashes.push(operationHash(serviceId, query.operationName))
@@ -137,24 +137,27 @@ export class TraceSearch {
         lists.push(list)
       }
       if (lists.length < hashes.length) continue
-      for (const seq of intersectSorted(lists)) {
-        const found = this.blocks.summaryOfSeq(seq)
-        if (found && matchesSummary(found.summary, found.line, serviceId, filter)) {
-          candidates.push({ blockId: found.blockId, line: found.line, traceId: found.summary.traceIds[found.line]!, startUs: found.summary.startUs[found.line]! })
-        }
-      }
+      for (const seq of intersectSorted(lists)) candidates.push({ seq, serviceId })
     }
-    // Newest first, so that the span checks stop as soon as no candidate can make the answer.
-    candidates.sort((a, b) => b.startUs - a.startUs)
-    for (const candidate of candidates) {
-      if (newest.full && candidate.startUs < newest.oldestStartUs) break
+    if (filter.serviceIds.length > 1) candidates.sort((a, b) => a.seq - b.seq)
+    for (let c = candidates.length - 1; c >= 0; c--) {
+      const { seq, serviceId } = candidates[c]!
+      const position = this.index.find(seq)
+      if (position < 0) continue
+      if (newest.full && this.index.newestStartUpTo(position) < newest.oldestStartUs) break
+      const blockId = this.index.blockId(position)
+      const summary = this.blocks.summary(blockId)
+      const line = seq - blockId
+      if (!summary || !matchesSummary(summary, line, serviceId, filter)) continue
+      const startUs = summary.startUs[line]!
+      if (newest.full && startUs < newest.oldestStartUs) continue
       if (filter.terms.length > 0) {
-        const line = this.blocks.line(candidate.blockId, candidate.line)
-        if (line === undefined) continue
-        const terms = spanTerms(decodeSpan(line))
+        const stored = this.blocks.line(blockId, line)
+        if (stored === undefined) continue
+        const terms = spanTerms(decodeSpan(stored))
         if (!filter.terms.every((term) => terms.has(term))) continue
       }
-      newest.add(candidate.traceId, candidate.startUs)
+      newest.add(summary.traceIds[line]!, startUs)
     }
   }
 

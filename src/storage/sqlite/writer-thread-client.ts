@@ -3,7 +3,7 @@
  * the thread's answer. Should the thread die, every request pending or to come fails.
  */
 import { Worker } from 'node:worker_threads'
-import type { SpanStoreWriterOptions, WriteResult } from './span-store-writer.js'
+import type { PurgeResult, SpanStoreWriterOptions, WriteResult } from './span-store-writer.js'
 import type { WriterMessage, WriterRequest } from './writer-thread.js'
 
 type RequestBody = WriterRequest extends infer R ? (R extends WriterRequest ? Omit<R, 'id'> : never) : never
@@ -50,8 +50,8 @@ export class WriterThreadClient {
     return this.request({ type: 'write', lines }) as Promise<WriteResult>
   }
 
-  purge(beforeUs: number, maxSpans: number): Promise<number> {
-    return this.request({ type: 'purge', beforeUs, maxSpans }) as Promise<number>
+  purge(beforeUs: number, maxSpans: number): Promise<PurgeResult> {
+    return this.request({ type: 'purge', beforeUs, maxSpans }) as Promise<PurgeResult>
   }
 
   async close(): Promise<void> {

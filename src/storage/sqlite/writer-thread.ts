@@ -27,7 +27,7 @@ port.on('message', (request: WriterRequest) => {
     switch (request.type) {
       case 'write': {
         const result = writer.write(request.lines)
-        post({ type: 'reply', id: request.id, result }, [result.postings.buffer as ArrayBuffer])
+        post({ type: 'reply', id: request.id, result }, [result.postings.buffer as ArrayBuffer, result.blocks.buffer as ArrayBuffer])
         break
       }
       case 'purge':

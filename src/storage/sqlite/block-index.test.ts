@@ -1,0 +1,15 @@
+import { describe, expect, it } from 'vitest'
+import { BlockIndex } from './block-index.js'
+
+describe('block index', () => {
+  it('finds the block of a span, the newest start up to a block, and forgets deleted blocks', () => {
+    const index = new BlockIndex()
+    index.addAll([1, 3, 500, 4, 2, 300, 6, 5, 900])
+    expect([0, 1, 3, 4, 5, 6, 10, 11].map((seq) => index.find(seq))).toEqual([-1, 0, 0, 1, 1, 2, 2, -1])
+    expect([0, 1, 2].map((position) => index.newestStartUpTo(position))).toEqual([500, 500, 900])
+    index.remove(new Set([1]))
+    expect(index.find(2)).toBe(-1)
+    expect(index.blockId(index.find(4))).toBe(4)
+    expect(index.newestStartUpTo(0)).toBe(300)
+  })
+})

@@ -1,0 +1,60 @@
+/**
+ * Every stored block's first sequence number, span count and newest start, in memory (about
+ * 24 bytes a block of up to 128 spans): a search finds the block of a span without a query,
+ * and knows the newest start among all blocks up to one, which tells it when older candidates
+ * can no longer make the answer.
+ */
+export class BlockIndex {
+  private ids: number[] = []
+  private ends: number[] = []
+  private maxStarts: number[] = []
+  /** Newest start among blocks 0..i. */
+  private newestUpTo: number[] = []
+
+  /** A block newer than every block held. */
+  add(id: number, spanCount: number, maxStartUs: number): void {
+    this.ids.push(id)
+    this.ends.push(id + spanCount)
+    this.maxStarts.push(maxStartUs)
+    this.newestUpTo.push(Math.max(maxStartUs, this.newestUpTo.at(-1) ?? -Infinity))
+  }
+
+  /** Adds blocks given flat as (id, span count, newest start) triples. */
+  addAll(blocks: ArrayLike<number>): void {
+    for (let i = 0; i < blocks.length; i += 3) this.add(blocks[i]!, blocks[i + 1]!, blocks[i + 2]!)
+  }
+
+  /** After retention deleted blocks. */
+  remove(deleted: ReadonlySet<number>): void {
+    const kept = { ids: this.ids, ends: this.ends, maxStarts: this.maxStarts }
+    this.ids = []
+    this.ends = []
+    this.maxStarts = []
+    this.newestUpTo = []
+    kept.ids.forEach((id, i) => {
+      if (!deleted.has(id)) this.add(id, kept.ends[i]! - id, kept.maxStarts[i]!)
+    })
+  }
+
+  /** Position of the block holding span `seq`, or -1 when it is gone. */
+  find(seq: number): number {
+    let low = 0
+    let high = this.ids.length - 1
+    while (low <= high) {
+      const middle = (low + high) >> 1
+      if (this.ids[middle]! > seq) high = middle - 1
+      else if (this.ends[middle]! <= seq) low = middle + 1
+      else return middle
+    }
+    return -1
+  }
+
+  blockId(position: number): number {
+    return this.ids[position]!
+  }
+
+  /** Newest start of any span in the blocks at `position` and before. */
+  newestStartUpTo(position: number): number {
+    return this.newestUpTo[position]!
+  }
+}
