@@ -64,7 +64,15 @@ export async function startApp(config: Config): Promise<App> {
     await storage?.close()
   }
   try {
-    storage = await SqliteStorage.open({ path: config.storage.path, autocompleteKeys: config.autocomplete.keys })
+    storage = await SqliteStorage.open({
+      path: config.storage.path,
+      autocompleteKeys: config.autocomplete.keys,
+      // Nothing can be stored any more: health says so, for a supervisor to restart spanlite.
+      onWriterStopped: (error) => {
+        health.ready = false
+        logger.error({ err: error }, 'the storage writer stopped, so no span can be stored; restart spanlite')
+      },
+    })
     pipeline = new Pipeline({ ...config.pipeline, ...config.ingest }, storage, metrics)
     const queryService = new QueryService(storage)
     retention = new Retention(config.retention, storage, logger.child({ component: 'retention' }), metrics)

@@ -1,6 +1,7 @@
 /**
  * The admin port: `GET /` answers health as Jaeger's admin port does (503 until storage is
- * open and migrated, and again while stopping), `GET /metrics` answers Prometheus text.
+ * open and migrated, again while stopping, and once storage can no longer write), `GET /metrics`
+ * answers Prometheus text.
  */
 import type { FastifyPluginAsync } from 'fastify'
 import type { Metrics } from './metrics.js'

@@ -4,6 +4,7 @@ import { rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { status as GrpcStatus } from '@grpc/grpc-js'
 import Database from 'better-sqlite3'
+import type { Worker } from 'node:worker_threads'
 import { afterEach, describe, expect, it } from 'vitest'
 import { jaegerGet } from '../helpers/jaeger-api.js'
 import { JaegerGrpcClient } from '../helpers/jaeger-grpc-client.js'
@@ -49,6 +50,20 @@ describe('admin port', () => {
     expect(metrics).toContain('spanlite_batch_commit_seconds_count 1')
     expect(metrics).toMatch(/spanlite_database_bytes\{kind="file"\} [1-9]\d*/)
     expect(metrics).toContain('spanlite_retention_purged_spans_total{reason="age"} 0')
+  })
+
+  it('answers 503 for health and 500 for spans, and keeps answering queries, once the storage writer thread stopped', async () => {
+    app = await startTestApp()
+    const kept = zipkinSpan({ service: 'before-the-crash' })
+    expect((await postZipkinV2(app.urls.zipkin, [kept])).status).toBe(202)
+    // The thread dies as it would on a fatal error inside it.
+    const writer = await (app.storage as unknown as { writer: Promise<{ thread: Worker }> }).writer
+    await writer.thread.terminate()
+    await expect.poll(async () => (await fetch(`${app.urls.admin}/`)).status).toBe(503)
+    const refused = await postZipkinV2(app.urls.zipkin, [zipkinSpan({ service: 'after-the-crash' })])
+    expect(refused.status).toBe(500)
+    const { body } = await jaegerGet<string[]>(app.urls.query, '/api/services')
+    expect(body.data).toEqual(['before-the-crash'])
   })
 
   it('counts gRPC calls by service, method and status code', async () => {

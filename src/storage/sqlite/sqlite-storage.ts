@@ -32,6 +32,8 @@ export interface SqliteStorageOptions {
   blockMaxSpans?: number
   /** Tag keys whose values are remembered for autocompletion (Zipkin's AUTOCOMPLETE_KEYS). */
   autocompleteKeys?: readonly string[]
+  /** Hears that the writer thread stopped: from then on every write fails. */
+  onWriterStopped?: (error: Error) => void
 }
 
 const DEFAULT_SEGMENT_SPANS = 32_768
@@ -112,7 +114,7 @@ export class SqliteStorage implements Storage {
       segmentSpans: options.segmentSpans ?? DEFAULT_SEGMENT_SPANS,
       blockMaxSpans: options.blockMaxSpans ?? DEFAULT_BLOCK_MAX_SPANS,
       autocompleteKeys: options.autocompleteKeys ?? [],
-    }).then(({ client, openPostings }) => {
+    }, options.onWriterStopped).then(({ client, openPostings }) => {
       this.openPostings.addDelta(openPostings)
       for (const row of this.db.prepare(sql.SELECT_BLOCK_INDEX).raw().iterate() as IterableIterator<[number, number, number]>) this.blockIndex.add(...row)
       return client

@@ -19,9 +19,12 @@ export class WriterError extends Error {
 }
 
 export class WriterThreadClient {
-  /** Starts the thread; resolves once its writer is open, with the postings not sealed yet. */
-  static start(options: SpanStoreWriterOptions): Promise<{ client: WriterThreadClient; openPostings: Float64Array }> {
-    const client = new WriterThreadClient(startThread(options))
+  /**
+   * Starts the thread; resolves once its writer is open, with the postings not sealed yet.
+   * `onStopped` hears of a thread that stopped other than by close().
+   */
+  static start(options: SpanStoreWriterOptions, onStopped?: (error: Error) => void): Promise<{ client: WriterThreadClient; openPostings: Float64Array }> {
+    const client = new WriterThreadClient(startThread(options), onStopped)
     return new Promise((resolve, reject) => {
       client.onReady = (openPostings) => resolve({ client, openPostings })
       client.onStartFailed = reject
@@ -31,10 +34,14 @@ export class WriterThreadClient {
   private nextId = 1
   private readonly pending = new Map<number, { resolve: (result: unknown) => void; reject: (error: Error) => void }>()
   private stopped: Error | undefined
+  private closing = false
   private onReady?: (openPostings: Float64Array) => void
   private onStartFailed?: (error: Error) => void
 
-  private constructor(private readonly thread: Worker) {
+  private constructor(
+    private readonly thread: Worker,
+    private readonly onStopped?: (error: Error) => void,
+  ) {
     thread.on('message', (message: WriterMessage) => {
       if (message.type === 'ready') return this.onReady?.(message.openPostings)
       const request = this.pending.get(message.id)
@@ -56,6 +63,7 @@ export class WriterThreadClient {
 
   async close(): Promise<void> {
     if (this.stopped) return
+    this.closing = true
     const exited = new Promise((resolve) => this.thread.once('exit', resolve))
     await this.request({ type: 'close' })
     await exited
@@ -71,6 +79,7 @@ export class WriterThreadClient {
   }
 
   private stop(error: Error): void {
+    if (!this.stopped && !this.closing) this.onStopped?.(error)
     this.stopped ??= error
     this.onStartFailed?.(error)
     for (const request of this.pending.values()) request.reject(error)
