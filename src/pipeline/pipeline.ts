@@ -80,19 +80,20 @@ export class Pipeline implements SpanSink {
   }
 
   private refusal(spans: readonly Span[], origin: SpanOrigin) {
-    const { queueCapacitySpans, maxSpansPerRequest } = this.options
+    const { maxSpansPerRequest } = this.options
     if (this.closing) {
       return { reason: 'shutting_down' as const, error: new ShuttingDownError('spanlite is shutting down and takes no new spans; retry against another instance or after the restart') }
     }
     if (spans.length > maxSpansPerRequest) {
       return { reason: 'too_large' as const, error: new TooLargeError(`the request holds ${spans.length} spans, more than the limit of ${maxSpansPerRequest}; send smaller batches`) }
     }
-    const busy = this.queuedSpans + spans.length > queueCapacitySpans ? this.busyError() : this.busy(origin.bytes)
+    const busy = this.busy(spans.length, origin.bytes)
     return busy && { reason: 'busy' as const, error: busy }
   }
 
   admit(bytes: number): BusyError | undefined {
-    const busy = this.busy(bytes)
+    // Its spans are not known yet: it needs room for one at least.
+    const busy = this.busy(1, bytes)
     if (!busy) this.receivingBytes += bytes
     return busy
   }
@@ -101,14 +102,11 @@ export class Pipeline implements SpanSink {
     this.receivingBytes -= bytes
   }
 
-  private busy(bytes: number): BusyError | undefined {
-    const full = this.queuedSpans >= this.options.queueCapacitySpans || this.queuedBytes + this.receivingBytes + bytes > this.options.queueCapacityBytes
-    return full ? this.busyError() : undefined
-  }
-
   /** An empty queue always takes one request, so a request larger than the queue is not refused forever. */
-  private busyError(): BusyError | undefined {
-    if (this.queuedSpans === 0 && this.receivingBytes === 0) return undefined
+  private busy(spans: number, bytes: number): BusyError | undefined {
+    const { queueCapacitySpans, queueCapacityBytes } = this.options
+    const full = this.queuedSpans + spans > queueCapacitySpans || this.queuedBytes + this.receivingBytes + bytes > queueCapacityBytes
+    if (!full || (this.queuedSpans === 0 && this.receivingBytes === 0)) return undefined
     const message = `the ingest queue is full (${this.queuedSpans} spans, ${this.queuedBytes} bytes waiting for the disk); retry after ${RETRY_AFTER_SECONDS} s`
     return new BusyError(message, RETRY_AFTER_SECONDS)
   }

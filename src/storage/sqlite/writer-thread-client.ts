@@ -6,7 +6,8 @@ import { Worker } from 'node:worker_threads'
 import type { PurgeResult, SpanStoreWriterOptions, WriteResult } from './span-store-writer.js'
 import type { WriterMessage, WriterRequest } from './writer-thread.js'
 
-type RequestBody = WriterRequest extends infer R ? (R extends WriterRequest ? Omit<R, 'id'> : never) : never
+/** A request without its id, for each kind of request. */
+type RequestBody = WriterRequest extends infer R ? (R extends unknown ? Omit<R, 'id'> : never) : never
 
 /** An error the writer thread met, with SQLite's code (e.g. SQLITE_FULL) when there is one. */
 export class WriterError extends Error {
