@@ -18,7 +18,7 @@ export interface PostingChunk {
   data: Buffer
 }
 
-export function encodePostingChunks(lists: readonly [hash: number, seqs: readonly number[]][], firstSeq: number): PostingChunk[] {
+export function encodePostingChunks(lists: Iterable<readonly [hash: number, seqs: readonly number[]]>, firstSeq: number): PostingChunk[] {
   const chunks: PostingChunk[] = []
   let out = new ByteWriter()
   let firstHash = 0

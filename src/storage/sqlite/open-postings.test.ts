@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest'
+import { OpenPostings, PostingsDelta } from './open-postings.js'
+
+/** Spans with keys drawn from a small set (long lists) and a large one (one span each), repeats included. */
+function randomSpans(count: number, firstSeq: number, seed: number): { seq: number; startUs: number; hashes: number[] }[] {
+  let state = seed
+  const next = () => (state = (Math.imul(state, 1103515245) + 12345) >>> 0)
+  return Array.from({ length: count }, (_, i) => {
+    const hashes = [next() % 40, next() % 40, next(), next(), next() >>> 16]
+    hashes.push(hashes[0]!) // two terms of one span sharing a hash
+    return { seq: firstSeq + i, startUs: 1_000 + (next() % 500), hashes }
+  })
+}
+
+function expected(spans: ReturnType<typeof randomSpans>): Map<number, number[]> {
+  const lists = new Map<number, number[]>()
+  for (const { seq, hashes } of spans) {
+    for (const hash of new Set(hashes)) {
+      const seqs = lists.get(hash)
+      if (seqs) seqs.push(seq)
+      else lists.set(hash, [seq])
+    }
+  }
+  return lists
+}
+
+describe('open postings', () => {
+  it('gives every key its spans in ascending order, past the initial sizes of its arrays', () => {
+    const spans = randomSpans(20_000, 7_000_000_000, 1)
+    const open = new OpenPostings()
+    for (const { seq, startUs, hashes } of spans) open.addSpan(seq, startUs, hashes)
+    const lists = expected(spans)
+    for (const [hash, seqs] of lists) expect(open.get(hash)).toEqual(seqs)
+    expect(open.get(4_000_000_000)).toBeUndefined()
+    expect([...open.sorted()]).toEqual([...lists].sort((a, b) => a[0] - b[0]))
+    expect(open.spanCount).toBe(20_000)
+    expect(open.firstSeq).toBe(7_000_000_000)
+    expect([open.minStartUs, open.maxStartUs]).toEqual([Math.min(...spans.map((s) => s.startUs)), Math.max(...spans.map((s) => s.startUs))])
+  })
+
+  it('starts afresh after clear()', () => {
+    const open = new OpenPostings()
+    for (const { seq, startUs, hashes } of randomSpans(5_000, 1, 2)) open.addSpan(seq, startUs, hashes)
+    open.clear()
+    const spans = randomSpans(3_000, 5_001, 3)
+    for (const { seq, startUs, hashes } of spans) open.addSpan(seq, startUs, hashes)
+    expect(new Map([...open.sorted()])).toEqual(expected(spans))
+    expect(open.get(randomSpans(1, 1, 2)[0]!.hashes[2]!)).toBeUndefined()
+  })
+
+  it('takes the postings a PostingsDelta carries', () => {
+    const spans = randomSpans(2_000, 10, 4)
+    const delta = new PostingsDelta()
+    for (const { seq, startUs, hashes } of spans) delta.addSpan(seq, startUs, hashes)
+    const open = new OpenPostings()
+    open.addDelta(delta.finish())
+    expect(new Map([...open.sorted()])).toEqual(expected(spans))
+  })
+})
