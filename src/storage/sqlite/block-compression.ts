@@ -6,10 +6,14 @@ import { brotliCompressSync, brotliDecompressSync, constants } from 'node:zlib'
 
 const PARAMS = { [constants.BROTLI_PARAM_QUALITY]: 4, [constants.BROTLI_PARAM_LGWIN]: 18 }
 
-export function compressBlock(data: string | Buffer): Buffer {
+export function compressBlock(data: Buffer): Buffer {
   return brotliCompressSync(data, { params: PARAMS })
 }
 
-export function decompressBlock(data: Uint8Array): Buffer {
-  return brotliDecompressSync(data)
+/**
+ * With the size known, the output is one buffer of that size (a byte more, so that filling it
+ * does not start another); without it, chunks that are then copied together.
+ */
+export function decompressBlock(data: Uint8Array, bytes: number | null): Buffer {
+  return brotliDecompressSync(data, bytes === null ? {} : { chunkSize: Math.max(bytes + 1, constants.Z_MIN_CHUNK) })
 }

@@ -18,7 +18,7 @@ export class BlockReader {
 
   constructor(db: Database.Database) {
     this.selectBlockSummary = db.prepare(sql.SELECT_BLOCK_SUMMARY).pluck()
-    this.selectBlockData = db.prepare(sql.SELECT_BLOCK_DATA).pluck()
+    this.selectBlockData = db.prepare(sql.SELECT_BLOCK_DATA)
   }
 
   /** A block's summary; undefined once retention deleted it. */
@@ -44,9 +44,9 @@ export class BlockReader {
   lines(blockId: number, first: number, count: number): string[] {
     let data = this.datas.get(blockId)
     if (!data) {
-      const stored = this.selectBlockData.get(blockId) as Buffer | undefined
+      const stored = this.selectBlockData.get(blockId) as { data: Buffer; data_bytes: number | null } | undefined
       if (!stored) return []
-      data = decompressBlock(stored)
+      data = decompressBlock(stored.data, stored.data_bytes)
       this.datas.set(blockId, data)
     }
     let start = 0

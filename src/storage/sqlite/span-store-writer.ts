@@ -71,6 +71,13 @@ interface BlockRow {
   summary: Buffer
 }
 
+interface BlockDataRow {
+  id: number
+  summary: Buffer
+  data: Buffer
+  data_bytes: number | null
+}
+
 export class SpanStoreWriter {
   private readonly db: Database.Database
   private readonly segmentSpans: number
@@ -170,9 +177,9 @@ export class SpanStoreWriter {
     this.blocks.forget()
     const lastSealedSeq = (this.stmt.selectLastSealedSeq.get() as number | undefined) ?? 0
     this.nextSeq = Math.max(lastSealedSeq + 1, (this.stmt.selectBlocksEnd.get() as number | undefined) ?? 1)
-    for (const row of this.stmt.selectBlocksFrom.iterate(lastSealedSeq + 1) as IterableIterator<BlockRow & { data: Buffer }>) {
+    for (const row of this.stmt.selectBlocksFrom.iterate(lastSealedSeq + 1) as IterableIterator<BlockDataRow>) {
       const summary = decodeBlockSummary(row.summary)
-      decompressBlock(row.data)
+      decompressBlock(row.data, row.data_bytes)
         .toString('utf8')
         .split('\n')
         .forEach((line, i) => {
@@ -252,8 +259,8 @@ export class SpanStoreWriter {
     const summary = encodeBlockSummary(
       spans.map(({ span, serviceId, operationId }) => ({ traceId: span.traceId, serviceId, operationId, startUs: span.startTimeUs, durationUs: span.durationUs })),
     )
-    const data = compressBlock(spans.map((s) => s.line).join('\n'))
-    this.stmt.insertBlock.run(blockId, spans.length, minStartUs, maxStartUs, summary, data)
+    const text = Buffer.from(spans.map((s) => s.line).join('\n'))
+    this.stmt.insertBlock.run(blockId, spans.length, minStartUs, maxStartUs, summary, compressBlock(text), text.length)
     this.newBlocks.push(blockId, spans.length, maxStartUs)
     for (let first = 0; first < spans.length; ) {
       const traceId = spans[first]!.span.traceId

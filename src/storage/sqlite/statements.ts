@@ -19,15 +19,15 @@ export const SELECT_REMOTE_SERVICES = 'SELECT name FROM remote_services WHERE se
 export const INSERT_TAG_VALUE = 'INSERT INTO tag_values (key, value) VALUES (?, ?) ON CONFLICT DO NOTHING'
 export const SELECT_TAG_VALUES = 'SELECT value FROM tag_values WHERE key = ? ORDER BY value'
 
-export const INSERT_BLOCK = 'INSERT INTO span_blocks (id, span_count, min_start_us, max_start_us, summary, data) VALUES (?, ?, ?, ?, ?, ?)'
+export const INSERT_BLOCK = 'INSERT INTO span_blocks (id, span_count, min_start_us, max_start_us, summary, data, data_bytes) VALUES (?, ?, ?, ?, ?, ?, ?)'
 /** The sequence number after the newest block's spans. */
 export const SELECT_BLOCKS_END = 'SELECT id + span_count FROM span_blocks WHERE id = (SELECT max(id) FROM span_blocks)'
-export const SELECT_BLOCK_DATA = 'SELECT data FROM span_blocks WHERE id = ?'
+export const SELECT_BLOCK_DATA = 'SELECT data, data_bytes FROM span_blocks WHERE id = ?'
 export const SELECT_BLOCK_SUMMARY = 'SELECT summary FROM span_blocks WHERE id = ?'
 /** What the query side keeps in memory of every block. */
 export const SELECT_BLOCK_INDEX = 'SELECT id, span_count, max_start_us FROM span_blocks ORDER BY id'
 /** Blocks whose spans are not in a sealed segment yet, to rebuild the open postings. */
-export const SELECT_BLOCKS_FROM = 'SELECT id, summary, data FROM span_blocks WHERE id >= ? ORDER BY id'
+export const SELECT_BLOCKS_FROM = 'SELECT id, summary, data, data_bytes FROM span_blocks WHERE id >= ? ORDER BY id'
 /** Blocks by their newest span, newest first: searches that name no service, operation or term. */
 export const SELECT_BLOCKS_BY_MAX_START = `SELECT min_start_us, max_start_us, summary FROM span_blocks
   WHERE max_start_us >= ? ORDER BY max_start_us DESC`
