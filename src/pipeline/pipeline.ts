@@ -1,7 +1,7 @@
 import { BusyError, ShuttingDownError, TooLargeError } from '../errors.js'
 import type { Span } from '../model/span.js'
 import type { SpanOrigin, SpanSink } from '../receivers/span-sink.js'
-import type { SpanWriter } from '../storage/storage.js'
+import type { EncodedSpan, SpanWriter } from '../storage/storage.js'
 import { type SanitizeLimits, sanitizeSpan } from './sanitize.js'
 
 export interface PipelineOptions extends SanitizeLimits {
@@ -24,7 +24,7 @@ export interface IngestObserver {
 }
 
 interface PendingRequest {
-  spans: readonly Span[]
+  spans: readonly EncodedSpan[]
   origin: SpanOrigin
   resolve: () => void
   reject: (error: unknown) => void
@@ -34,7 +34,7 @@ interface PendingRequest {
 const RETRY_AFTER_SECONDS = 1
 
 /**
- * The ingest pipeline: sanitizes, queues (bounded in spans and bytes) and commits requests in
+ * The ingest pipeline: sanitizes and encodes, queues (bounded in spans and bytes) and commits requests in
  * batches (group commit). A request's promise settles only after its spans are committed; a
  * request that does not fit is refused at once, never accepted and dropped.
  */
@@ -70,9 +70,9 @@ export class Pipeline implements SpanSink {
       return Promise.reject(refusal.error)
     }
     if (spans.length === 0) return Promise.resolve()
-    for (const span of spans) sanitizeSpan(span, this.options)
+    const encoded = spans.map((span) => this.writer.encode(sanitizeSpan(span, this.options)))
     return new Promise<void>((resolve, reject) => {
-      this.queue.push({ spans, origin, resolve, reject })
+      this.queue.push({ spans: encoded, origin, resolve, reject })
       this.queuedSpans += spans.length
       this.queuedBytes += origin.bytes
       this.flushing ??= this.flush()
@@ -122,7 +122,7 @@ export class Pipeline implements SpanSink {
       const spans = batch.flatMap((request) => request.spans)
       const started = process.hrtime.bigint()
       try {
-        await this.writer.writeSpans(spans)
+        await this.writer.writeEncoded(spans)
         this.observer?.batchCommitted(Number(process.hrtime.bigint() - started) / 1e9, spans.length)
         for (const request of batch) {
           this.observer?.spansSaved(request.origin, request.spans.length)

@@ -8,7 +8,7 @@ import { dirname } from 'node:path'
 import Database from 'better-sqlite3'
 import type { Span, SpanKind, TraceId } from '../../model/span.js'
 import { MIGRATIONS_DIR } from '../../project-files.js'
-import type { DependencyLink, DependencyQuery, Operation, OperationQuery, Storage, TraceQuery } from '../storage.js'
+import type { DependencyLink, DependencyQuery, EncodedSpan, Operation, OperationQuery, Storage, TraceQuery } from '../storage.js'
 import { BlockIndex } from './block-index.js'
 import { BlockReader } from './block-reader.js'
 import { DependencyLinks } from './dependency-links.js'
@@ -123,9 +123,18 @@ export class SqliteStorage implements Storage {
     this.writer.catch(() => {})
   }
 
-  async writeSpans(spans: readonly Span[]): Promise<void> {
+  encode(span: Span): EncodedSpan {
+    return encodeSpan(span)
+  }
+
+  /** Encodes and writes spans: for callers without a pipeline (tools, tests). */
+  writeSpans(spans: readonly Span[]): Promise<void> {
+    return this.writeEncoded(spans.map(encodeSpan))
+  }
+
+  async writeEncoded(lines: readonly EncodedSpan[]): Promise<void> {
     const writer = await this.writer
-    const { postings, sealed, blocks } = await writer.write(spans.map(encodeSpan))
+    const { postings, sealed, blocks } = await writer.write(lines)
     this.blockIndex.addAll(blocks)
     if (sealed) this.openPostings.clear()
     else this.openPostings.addDelta(postings)

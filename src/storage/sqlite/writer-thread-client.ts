@@ -54,7 +54,7 @@ export class WriterThreadClient {
     thread.on('exit', (code) => this.stop(new Error(`the storage writer thread stopped (exit code ${code})`)))
   }
 
-  write(lines: string[]): Promise<WriteResult> {
+  write(lines: readonly string[]): Promise<WriteResult> {
     return this.request({ type: 'write', lines }) as Promise<WriteResult>
   }
 

@@ -6,7 +6,7 @@ import { parentPort, workerData } from 'node:worker_threads'
 import { SpanStoreWriter, type SpanStoreWriterOptions } from './span-store-writer.js'
 
 export type WriterRequest =
-  | { id: number; type: 'write'; lines: string[] }
+  | { id: number; type: 'write'; lines: readonly string[] }
   | { id: number; type: 'purge'; beforeUs: number; maxSpans: number }
   | { id: number; type: 'close' }
 
