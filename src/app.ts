@@ -12,6 +12,7 @@ import { queryGrpcService } from './api/grpc-query/query-grpc-service.js'
 import { jaegerApi } from './api/jaeger/jaeger-api.js'
 import { zipkinApi } from './api/zipkin/zipkin-api.js'
 import type { Config } from './config/schema.js'
+import { DecoderThreadClient } from './pipeline/decoder-thread-client.js'
 import { Pipeline } from './pipeline/pipeline.js'
 import { QueryService } from './query/query-service.js'
 import { collectorService } from './receivers/jaeger/collector-service.js'
@@ -73,7 +74,7 @@ export async function startApp(config: Config): Promise<App> {
         logger.error({ err: error }, 'the storage writer stopped, so no span can be stored; restart spanlite')
       },
     })
-    pipeline = new Pipeline({ ...config.pipeline, ...config.ingest }, storage, metrics)
+    pipeline = new Pipeline({ ...config.pipeline, ...config.ingest }, storage, new DecoderThreadClient({ maxTagValueLength: config.ingest.maxTagValueLength }), metrics)
     const queryService = new QueryService(storage)
     retention = new Retention(config.retention, storage, logger.child({ component: 'retention' }), metrics)
     const { queueLength, queueCapacity } = { queueLength: () => pipeline!.queueLength, queueCapacity: () => pipeline!.queueCapacity }

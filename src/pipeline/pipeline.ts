@@ -1,8 +1,12 @@
 import { BusyError, ShuttingDownError, TooLargeError } from '../errors.js'
+import type { EncodedSpan } from '../model/span-codec.js'
 import type { Span } from '../model/span.js'
+import type { SpanFormat } from '../receivers/span-decoders.js'
 import type { SpanOrigin, SpanSink } from '../receivers/span-sink.js'
-import type { EncodedSpan, SpanWriter } from '../storage/storage.js'
-import { type SanitizeLimits, sanitizeSpan } from './sanitize.js'
+import type { SpanWriter } from '../storage/storage.js'
+import type { SpanDecoder } from './decoder-thread-client.js'
+import { encodeSpans } from './encode-spans.js'
+import type { SanitizeLimits } from './sanitize.js'
 
 export interface PipelineOptions extends SanitizeLimits {
   /** Most spans waiting for a commit; beyond it requests are refused with BusyError. */
@@ -34,8 +38,8 @@ interface PendingRequest {
 const RETRY_AFTER_SECONDS = 1
 
 /**
- * The ingest pipeline: sanitizes and encodes, queues (bounded in spans and bytes) and commits requests in
- * batches (group commit). A request's promise settles only after its spans are committed; a
+ * The ingest pipeline: decodes request bodies on its decoding thread (sanitized and encoded),
+ * queues them (bounded in spans and bytes) and commits requests in batches (group commit). A request's promise settles only after its spans are committed; a
  * request that does not fit is refused at once, never accepted and dropped.
  */
 export class Pipeline implements SpanSink {
@@ -50,6 +54,7 @@ export class Pipeline implements SpanSink {
   constructor(
     private readonly options: PipelineOptions,
     private readonly writer: SpanWriter,
+    private readonly decoder: SpanDecoder,
     private readonly observer?: IngestObserver,
   ) {}
 
@@ -62,32 +67,44 @@ export class Pipeline implements SpanSink {
     return this.options.queueCapacitySpans
   }
 
-  accept(spans: readonly Span[], origin: SpanOrigin): Promise<void> {
-    this.observer?.spansReceived(origin, spans.length)
-    const refusal = this.refusal(spans, origin)
+  async acceptBody(format: SpanFormat, body: Buffer, origin: SpanOrigin): Promise<void> {
+    // Not worth decoding: it would be refused.
+    if (this.closing) return this.enqueue(0, () => [], origin)
+    const spans = await this.decoder.decode(format, body)
+    return this.enqueue(spans.length, () => spans, origin)
+  }
+
+  acceptSpans(spans: readonly Span[], origin: SpanOrigin): Promise<void> {
+    return this.enqueue(spans.length, () => encodeSpans(spans, this.options), origin)
+  }
+
+  /** Queues a request's spans, `count` of them, encoded by `encode` once they are taken. */
+  private enqueue(count: number, encode: () => readonly EncodedSpan[], origin: SpanOrigin): Promise<void> {
+    this.observer?.spansReceived(origin, count)
+    const refusal = this.refusal(count, origin)
     if (refusal) {
-      this.observer?.spansRejected(origin, spans.length, refusal.reason)
+      this.observer?.spansRejected(origin, count, refusal.reason)
       return Promise.reject(refusal.error)
     }
-    if (spans.length === 0) return Promise.resolve()
-    const encoded = spans.map((span) => this.writer.encode(sanitizeSpan(span, this.options)))
+    if (count === 0) return Promise.resolve()
+    const spans = encode()
     return new Promise<void>((resolve, reject) => {
-      this.queue.push({ spans: encoded, origin, resolve, reject })
+      this.queue.push({ spans, origin, resolve, reject })
       this.queuedSpans += spans.length
       this.queuedBytes += origin.bytes
       this.flushing ??= this.flush()
     })
   }
 
-  private refusal(spans: readonly Span[], origin: SpanOrigin) {
+  private refusal(spans: number, origin: SpanOrigin) {
     const { maxSpansPerRequest } = this.options
     if (this.closing) {
       return { reason: 'shutting_down' as const, error: new ShuttingDownError('spanlite is shutting down and takes no new spans; retry against another instance or after the restart') }
     }
-    if (spans.length > maxSpansPerRequest) {
-      return { reason: 'too_large' as const, error: new TooLargeError(`the request holds ${spans.length} spans, more than the limit of ${maxSpansPerRequest}; send smaller batches`) }
+    if (spans > maxSpansPerRequest) {
+      return { reason: 'too_large' as const, error: new TooLargeError(`the request holds ${spans} spans, more than the limit of ${maxSpansPerRequest}; send smaller batches`) }
     }
-    const busy = this.busy(spans.length, origin.bytes)
+    const busy = this.busy(spans, origin.bytes)
     return busy && { reason: 'busy' as const, error: busy }
   }
 
@@ -156,5 +173,6 @@ export class Pipeline implements SpanSink {
   async close(): Promise<void> {
     this.closing = true
     await this.flushing
+    await this.decoder.close()
   }
 }

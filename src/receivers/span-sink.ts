@@ -1,5 +1,6 @@
 import type { BusyError } from '../errors.js'
 import type { Span } from '../model/span.js'
+import type { SpanFormat } from './span-decoders.js'
 
 /** Where a batch of spans came from, for logs and metrics. */
 export interface SpanOrigin {
@@ -9,14 +10,15 @@ export interface SpanOrigin {
   bytes: number
 }
 
-/** What receivers hand decoded spans to. */
+/**
+ * What receivers hand spans to: a body in one of the span formats, or spans they decoded
+ * themselves. Each resolves once every span is committed to storage. They reject with
+ * InvalidInputError for a malformed body, BusyError when the queue is full, TooLargeError for
+ * too many spans and ShuttingDownError once the server is stopping; then nothing was stored.
+ */
 export interface SpanSink {
-  /**
-   * Resolves once every span is committed to storage. Rejects with BusyError when the queue
-   * is full, TooLargeError for too many spans and ShuttingDownError once the server is
-   * stopping; then nothing was stored.
-   */
-  accept(spans: readonly Span[], origin: SpanOrigin): Promise<void>
+  acceptBody(format: SpanFormat, body: Buffer, origin: SpanOrigin): Promise<void>
+  acceptSpans(spans: readonly Span[], origin: SpanOrigin): Promise<void>
   /**
    * Before a body of `bytes` is read: the BusyError to refuse it with, or undefined, and then
    * its bytes count against the queue until `received`. Under overload, bodies read only to be

@@ -2,17 +2,10 @@
  * What the pipeline and the query service need from a span store. Backends
  * (SQLite today) implement it; nothing outside `src/storage` knows how spans are kept.
  */
+import type { EncodedSpan } from '../model/span-codec.js'
 import type { Span, SpanKind, TraceId } from '../model/span.js'
 
-/** A span serialized in the store's own format, by `SpanWriter.encode`; opaque to everyone else. */
-export type EncodedSpan = string
-
 export interface SpanWriter {
-  /**
-   * The span as the store will keep it. The pipeline encodes spans as they arrive, so what
-   * waits in its queue is one string per span, not the span's many objects.
-   */
-  encode(span: Span): EncodedSpan
   /**
    * Stores a batch atomically and durably: when the promise resolves every span is
    * committed. A span already stored with the same content is not stored again.

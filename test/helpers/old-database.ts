@@ -7,7 +7,7 @@ import Database from 'better-sqlite3'
 import type { Span } from '../../src/model/span.js'
 import { MIGRATIONS_DIR } from '../../src/project-files.js'
 import { migrate, readMigrations } from '../../src/storage/sqlite/migrate.js'
-import { encodeSpan } from '../../src/storage/sqlite/span-codec.js'
+import { encodeSpan } from '../../src/model/span-codec.js'
 
 export function createVersion1Database(path: string, spans: Span[]): void {
   const db = new Database(path)

@@ -134,7 +134,7 @@ describe('SqliteStorage', () => {
     const dbPath = join(freshDir(), 'restart.db')
     let app = await startTestApp({ dbPath })
     const span = modelSpan({ service: 'survivor' })
-    await app.pipeline.accept([span], { transport: 'http', format: 'test', bytes: 1000 })
+    await app.pipeline.acceptSpans([span], { transport: 'http', format: 'test', bytes: 1000 })
     await app.close()
 
     app = await startTestApp({ dbPath })

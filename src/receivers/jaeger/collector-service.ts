@@ -11,7 +11,7 @@ export function collectorService(proto: JaegerProto, sink: SpanSink, log: GrpcLo
     PostSpans: unary(async (request) => {
       const { batch } = decodeMessage<{ batch: JaegerProtoBatch | null }>(requestType, request)
       const spans = batch ? jaegerProtoToModel(batch) : []
-      await sink.accept(spans, { transport: 'grpc', format: 'jaeger-proto', bytes: request.length })
+      await sink.acceptSpans(spans, { transport: 'grpc', format: 'jaeger-proto', bytes: request.length })
       return {}
     }, log),
   }

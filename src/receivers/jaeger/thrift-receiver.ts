@@ -5,8 +5,6 @@ import { textErrorHandler } from '../../server/http-errors.js'
 import { mediaType, registerRawBody } from '../raw-body.js'
 import type { SpanSink } from '../span-sink.js'
 import type { ThriftEncoding } from '../thrift-reading.js'
-import { decodeJaegerThriftBatch } from './thrift-batch.js'
-import { jaegerThriftToModel } from './thrift-to-model.js'
 
 export interface ThriftReceiverOptions {
   sink: SpanSink
@@ -34,8 +32,8 @@ export const thriftReceiver: FastifyPluginAsync<ThriftReceiverOptions> = async (
       )
     }
     const body = (request.body as Buffer | undefined) ?? Buffer.alloc(0)
-    const spans = jaegerThriftToModel(decodeJaegerThriftBatch(body, encoding))
-    await sink.accept(spans, { transport: 'http', format: `jaeger-thrift-${encoding}`, bytes: body.length })
+    const format = `jaeger-thrift-${encoding}` as const
+    await sink.acceptBody(format, body, { transport: 'http', format, bytes: body.length })
     return reply.code(202).send()
   })
 }

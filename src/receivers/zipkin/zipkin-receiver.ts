@@ -4,16 +4,9 @@
  */
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify'
 import { InvalidInputError } from '../../errors.js'
-import type { Span } from '../../model/span.js'
 import { textErrorHandler } from '../../server/http-errors.js'
 import { mediaType, registerRawBody } from '../raw-body.js'
 import type { SpanSink } from '../span-sink.js'
-import { decodeZipkinV1Json } from './v1-json.js'
-import { decodeZipkinV1Thrift } from './v1-thrift.js'
-import { zipkinV1ToModel } from './v1-to-model.js'
-import { decodeZipkinV2Json } from './v2-json.js'
-import { decodeZipkinV2Proto } from './v2-proto.js'
-import { zipkinV2ToModel } from './v2-to-model.js'
 
 export interface ZipkinReceiverOptions {
   sink: SpanSink
@@ -41,9 +34,8 @@ export const zipkinReceiver: FastifyPluginAsync<ZipkinReceiverOptions> = async (
     if (body.length === 0) return reply.code(202).send()
     const type = mediaType(request)
     if (PROTO_TYPES.has(type)) throw wrongEndpoint('JSON_V1 or THRIFT', 'PROTO3', '/api/v2/spans')
-    const thrift = THRIFT_TYPES.has(type)
-    const spans: Span[] = zipkinV1ToModel(thrift ? decodeZipkinV1Thrift(body) : decodeZipkinV1Json(body))
-    await sink.accept(spans, { transport: 'http', format: thrift ? 'zipkin-v1-thrift' : 'zipkin-v1-json', bytes: body.length })
+    const format = THRIFT_TYPES.has(type) ? 'zipkin-v1-thrift' : 'zipkin-v1-json'
+    await sink.acceptBody(format, body, { transport: 'http', format, bytes: body.length })
     return reply.code(202).send()
   })
 
@@ -53,9 +45,8 @@ export const zipkinReceiver: FastifyPluginAsync<ZipkinReceiverOptions> = async (
     if (body.length === 0) return reply.code(202).send()
     const type = mediaType(request)
     if (THRIFT_TYPES.has(type)) throw wrongEndpoint('JSON_V2 or PROTO3', 'THRIFT', '/api/v1/spans')
-    const proto = PROTO_TYPES.has(type)
-    const spans = zipkinV2ToModel(proto ? decodeZipkinV2Proto(body) : decodeZipkinV2Json(body))
-    await sink.accept(spans, { transport: 'http', format: proto ? 'zipkin-v2-proto3' : 'zipkin-v2-json', bytes: body.length })
+    const format = PROTO_TYPES.has(type) ? 'zipkin-v2-proto3' : 'zipkin-v2-json'
+    await sink.acceptBody(format, body, { transport: 'http', format, bytes: body.length })
     return reply.code(202).send()
   })
 }

@@ -8,7 +8,7 @@ import { dirname } from 'node:path'
 import Database from 'better-sqlite3'
 import type { Span, SpanKind, TraceId } from '../../model/span.js'
 import { MIGRATIONS_DIR } from '../../project-files.js'
-import type { DependencyLink, DependencyQuery, EncodedSpan, Operation, OperationQuery, Storage, TraceQuery } from '../storage.js'
+import type { DependencyLink, DependencyQuery, Operation, OperationQuery, Storage, TraceQuery } from '../storage.js'
 import { BlockIndex } from './block-index.js'
 import { BlockReader } from './block-reader.js'
 import { DependencyLinks } from './dependency-links.js'
@@ -16,7 +16,7 @@ import { migrate, readMigrations } from './migrate.js'
 import { NewestTraces } from './newest-traces.js'
 import { OpenPostings } from './open-postings.js'
 import { traceIdKey } from './row-keys.js'
-import { decodeSpan, encodeSpan } from './span-codec.js'
+import { type EncodedSpan, decodeSpan, encodeSpan } from '../../model/span-codec.js'
 import { splitConditions } from './split-conditions.js'
 import * as sql from './statements.js'
 import { TraceSearch } from './trace-search.js'
@@ -123,11 +123,7 @@ export class SqliteStorage implements Storage {
     this.writer.catch(() => {})
   }
 
-  encode(span: Span): EncodedSpan {
-    return encodeSpan(span)
-  }
-
-  /** Encodes and writes spans: for callers without a pipeline (tools, tests). */
+  /** Encodes and writes spans, for callers without a pipeline (tools, tests). */
   writeSpans(spans: readonly Span[]): Promise<void> {
     return this.writeEncoded(spans.map(encodeSpan))
   }

@@ -13,7 +13,7 @@ import { type BlockSummary, decodeBlockSummary } from './block-summary.js'
 import { NewestTraces } from './newest-traces.js'
 import type { OpenPostings } from './open-postings.js'
 import { findPostings } from './posting-chunks.js'
-import { decodeSpan } from './span-codec.js'
+import { decodeSpan } from '../../model/span-codec.js'
 import { keyTerm, operationHash, remoteServiceTerm, serviceHash, spanTerms, tagTerm, termHash } from './span-terms.js'
 import * as sql from './statements.js'
 

@@ -2,7 +2,8 @@
  * The storage's side of the writer thread: starts it, sends it requests and settles each with
  * the thread's answer. Should the thread die, every request pending or to come fails.
  */
-import { Worker } from 'node:worker_threads'
+import type { Worker } from 'node:worker_threads'
+import { startThread } from '../../start-thread.js'
 import type { PurgeResult, SpanStoreWriterOptions, WriteResult } from './span-store-writer.js'
 import type { WriterMessage, WriterRequest } from './writer-thread.js'
 
@@ -25,7 +26,7 @@ export class WriterThreadClient {
    * `onStopped` hears of a thread that stopped other than by close().
    */
   static start(options: SpanStoreWriterOptions, onStopped?: (error: Error) => void): Promise<{ client: WriterThreadClient; openPostings: Float64Array }> {
-    const client = new WriterThreadClient(startThread(options), onStopped)
+    const client = new WriterThreadClient(startWriterThread(options), onStopped)
     return new Promise((resolve, reject) => {
       client.onReady = (openPostings) => resolve({ client, openPostings })
       client.onStartFailed = reject
@@ -94,12 +95,6 @@ export class WriterThreadClient {
  */
 const THREAD_HEAP_MB = 128
 
-/** The compiled thread module; from sources (tests, tsx) it needs the same TypeScript loader as this thread. */
-function startThread(options: SpanStoreWriterOptions): Worker {
-  const fromSources = import.meta.url.endsWith('.ts')
-  const entry = new URL(`./writer-thread.${fromSources ? 'ts' : 'js'}`, import.meta.url)
-  const settings = { workerData: options, resourceLimits: { maxOldGenerationSizeMb: THREAD_HEAP_MB } }
-  if (!fromSources) return new Worker(entry, settings)
-  const load = `import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(entry.href)}) })`
-  return new Worker(load, { eval: true, ...settings })
+function startWriterThread(options: SpanStoreWriterOptions): Worker {
+  return startThread(import.meta.url, 'writer-thread', { workerData: options, resourceLimits: { maxOldGenerationSizeMb: THREAD_HEAP_MB } })
 }

@@ -1,8 +1,12 @@
 /**
- * How a span is kept inside a span block: one JSON line with short keys. Values JSON cannot
- * hold exactly are tagged: int64 as a decimal string, binary as base64.
+ * A span as one compact line of JSON with short keys: how decoded spans travel from the
+ * decoding thread to the storage, and how the SQLite store keeps them in its blocks. Values
+ * JSON cannot hold exactly are tagged: int64 as a decimal string, binary as base64.
  */
-import type { Endpoint, Log, Reference, Span, SpanKind, Tag } from '../../model/span.js'
+import type { Endpoint, Log, Reference, Span, SpanKind, Tag } from './span.js'
+
+/** A span encoded by `encodeSpan`. */
+export type EncodedSpan = string
 
 type StoredTag = [key: string, type: 's' | 'b' | 'i' | 'f' | 'x', value: string | boolean | number]
 
@@ -25,7 +29,7 @@ interface StoredSpan {
   w?: string[]
 }
 
-export function encodeSpan(span: Span): string {
+export function encodeSpan(span: Span): EncodedSpan {
   const stored: StoredSpan = {
     t: span.traceId,
     s: span.spanId,
@@ -47,7 +51,7 @@ export function encodeSpan(span: Span): string {
   return JSON.stringify(stored)
 }
 
-export function decodeSpan(line: string): Span {
+export function decodeSpan(line: EncodedSpan): Span {
   const stored = JSON.parse(line) as StoredSpan
   const span: Span = {
     traceId: stored.t,

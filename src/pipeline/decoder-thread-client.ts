@@ -1,0 +1,76 @@
+/**
+ * The pipeline's side of the decoding thread. The thread starts with the first body, so a
+ * server that receives nothing does not pay for it, and starts again after it stopped (a body
+ * that crashed it fails alone).
+ */
+import type { Worker } from 'node:worker_threads'
+import { InvalidInputError } from '../errors.js'
+import type { EncodedSpan } from '../model/span-codec.js'
+import type { SpanFormat } from '../receivers/span-decoders.js'
+import { startThread } from '../start-thread.js'
+import type { DecodeReply } from './decoder-thread.js'
+import type { SanitizeLimits } from './sanitize.js'
+
+/** What the pipeline needs to turn a body into spans to queue. */
+export interface SpanDecoder {
+  /** Rejects with InvalidInputError for a malformed body. */
+  decode(format: SpanFormat, body: Buffer): Promise<EncodedSpan[]>
+  close(): Promise<void>
+}
+
+/** A decoded body holds at most one request's spans (16 MiB of JSON by default). */
+const THREAD_HEAP_MB = 128
+
+export class DecoderThreadClient implements SpanDecoder {
+  private thread: DecoderThread | undefined
+
+  constructor(private readonly limits: SanitizeLimits) {}
+
+  decode(format: SpanFormat, body: Buffer): Promise<EncodedSpan[]> {
+    if (!this.thread?.running) this.thread = new DecoderThread(this.limits)
+    return this.thread.decode(format, body)
+  }
+
+  async close(): Promise<void> {
+    await this.thread?.stop()
+    this.thread = undefined
+  }
+}
+
+class DecoderThread {
+  running = true
+  private readonly worker: Worker
+  private nextId = 1
+  private readonly pending = new Map<number, { resolve: (spans: EncodedSpan[]) => void; reject: (error: Error) => void }>()
+
+  constructor(limits: SanitizeLimits) {
+    this.worker = startThread(import.meta.url, 'decoder-thread', { workerData: limits, resourceLimits: { maxOldGenerationSizeMb: THREAD_HEAP_MB } })
+    this.worker.on('message', (reply: DecodeReply) => {
+      const request = this.pending.get(reply.id)
+      this.pending.delete(reply.id)
+      if ('spans' in reply) request?.resolve(reply.spans)
+      else request?.reject(reply.invalid ? new InvalidInputError(reply.error) : new Error(reply.error))
+    })
+    this.worker.on('error', (error) => this.stopped(error))
+    this.worker.on('exit', (code) => this.stopped(new Error(`the span decoding thread stopped (exit code ${code})`)))
+  }
+
+  decode(format: SpanFormat, body: Buffer): Promise<EncodedSpan[]> {
+    const id = this.nextId++
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject })
+      this.worker.postMessage({ id, format, body })
+    })
+  }
+
+  async stop(): Promise<void> {
+    this.running = false
+    await this.worker.terminate()
+  }
+
+  private stopped(error: Error): void {
+    this.running = false
+    for (const request of this.pending.values()) request.reject(error)
+    this.pending.clear()
+  }
+}

@@ -1,0 +1,8 @@
+import { type EncodedSpan, encodeSpan } from '../model/span-codec.js'
+import type { Span } from '../model/span.js'
+import { type SanitizeLimits, sanitizeSpan } from './sanitize.js'
+
+/** Decoded spans made safe to store and encoded: what the pipeline queues and the storage writes. */
+export function encodeSpans(spans: readonly Span[], limits: SanitizeLimits): EncodedSpan[] {
+  return spans.map((span) => encodeSpan(sanitizeSpan(span, limits)))
+}
