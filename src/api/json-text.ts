@@ -1,10 +1,12 @@
 /**
  * JSON.stringify for API answers that also writes bigint as a JSON number, so 64-bit
  * integers keep every digit. Non-finite floats, which JSON cannot hold, become strings.
- * JSON.stringify does the work unless a bigint is beyond a double's exact range; only then
- * (rare) is the slower writer below used.
+ * An answer holding neither (a quick walk tells) goes to JSON.stringify as it is: a replacer
+ * function would make it several times slower. Bigints within a double's exact range go
+ * through the replacer; only beyond it (rare) is the slower writer below used.
  */
 export function toJsonText(value: unknown): string {
+  if (!needsReplacing(value)) return JSON.stringify(value)
   let exactNeeded = false
   const text = JSON.stringify(value, (_key, item: unknown) => {
     if (typeof item === 'bigint') {
@@ -18,6 +20,15 @@ export function toJsonText(value: unknown): string {
   const parts: string[] = []
   write(value, parts)
   return parts.join('')
+}
+
+function needsReplacing(value: unknown): boolean {
+  if (typeof value === 'bigint') return true
+  if (typeof value === 'number') return !Number.isFinite(value)
+  if (typeof value !== 'object' || value === null) return false
+  if (Array.isArray(value)) return value.some(needsReplacing)
+  for (const key in value) if (needsReplacing((value as Record<string, unknown>)[key])) return true
+  return false
 }
 
 const MIN_EXACT = BigInt(Number.MIN_SAFE_INTEGER)

@@ -90,7 +90,12 @@ export function derivedTags(span: Span): Tag[] {
   return tags
 }
 
+/** An int64 that a double holds exactly is a number already, so most answers hold no bigint. */
 function toKeyValue(tag: Tag): JaegerKeyValue {
   if (tag.type === 'binary') return { key: tag.key, type: 'binary', value: Buffer.from(tag.value).toString('base64') }
+  if (tag.type === 'int64' && tag.value >= MIN_EXACT && tag.value <= MAX_EXACT) return { key: tag.key, type: 'int64', value: Number(tag.value) }
   return { key: tag.key, type: tag.type, value: tag.value }
 }
+
+const MIN_EXACT = BigInt(Number.MIN_SAFE_INTEGER)
+const MAX_EXACT = BigInt(Number.MAX_SAFE_INTEGER)

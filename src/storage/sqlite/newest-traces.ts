@@ -19,9 +19,14 @@ export class NewestTraces {
     return this.oldestEntry()?.[1] ?? -Infinity
   }
 
-  add(id: string, startUs: number): void {
+  /** False when the trace is kept already with a start at least as new: the span adds nothing. */
+  isNewer(id: string, startUs: number): boolean {
     const known = this.startByTrace.get(id)
-    if (known !== undefined && startUs <= known) return
+    return known === undefined || startUs > known
+  }
+
+  add(id: string, startUs: number): void {
+    if (!this.isNewer(id, startUs)) return
     this.startByTrace.set(id, startUs)
     this.oldest = undefined
     if (this.startByTrace.size > this.limit) this.startByTrace.delete(this.oldestEntry()![0])

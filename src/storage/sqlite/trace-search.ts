@@ -150,14 +150,16 @@ export class TraceSearch {
       const line = seq - blockId
       if (!summary || !matchesSummary(summary, line, serviceId, filter)) continue
       const startUs = summary.startUs[line]!
-      if (newest.full && startUs < newest.oldestStartUs) continue
+      const traceId = summary.traceIds[line]!
+      if ((newest.full && startUs < newest.oldestStartUs) || !newest.isNewer(traceId, startUs)) continue
+      // Re-checked only now: reading and decoding the span is the costly step.
       if (filter.terms.length > 0) {
         const stored = this.blocks.line(blockId, line)
         if (stored === undefined) continue
         const terms = spanTerms(decodeSpan(stored))
         if (!filter.terms.every((term) => terms.has(term))) continue
       }
-      newest.add(summary.traceIds[line]!, startUs)
+      newest.add(traceId, startUs)
     }
   }
 
