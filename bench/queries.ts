@@ -2,8 +2,10 @@
  * Query latency over a large store, through the REST API of a server process: the store is
  * filled in-process through spanlite's storage writer (far faster than over HTTP), then the
  * server opens it and answers the benchmark's queries, once idle and once while load
- * generators ingest into it at a given rate (reads must not wait for writes).
+ * generators ingest into it at a given rate (reads must not wait for writes). The queries are
+ * timed by a client process of their own.
  */
+import { fork } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -13,6 +15,7 @@ import { decodeZipkinV2Json } from '../src/receivers/zipkin/v2-json.js'
 import { SqliteStorage } from '../src/storage/sqlite/sqlite-storage.js'
 import { startServerProcess } from '../test/helpers/server-process.js'
 import { startGenerators, totals } from './generators.js'
+import type { QueryClientReply, QueryClientRequest } from './query-client.js'
 import { median, percentile } from './stats.js'
 import { traces } from './traffic.js'
 
@@ -40,6 +43,17 @@ export interface QueryMeasurements {
 
 const WARM_UP_REQUESTS = 10
 
+/** Times the requests in a query client process of its own (bench/query-client.ts). */
+function timeQueries(request: QueryClientRequest): Promise<{ latenciesMs: number[][] }> {
+  // A young generation large enough that the client's own collections stay rare and short.
+  const child = fork(join(import.meta.dirname, 'query-client.ts'), { execArgv: ['--import', 'tsx', '--max-semi-space-size=32'] })
+  return new Promise((resolve, reject) => {
+    child.once('message', (reply: QueryClientReply) => ('error' in reply ? reject(new Error(reply.error)) : resolve(reply)))
+    child.once('exit', (code) => reject(new Error(`the query client exited (code ${code}) before it reported`)))
+    child.send(request)
+  })
+}
+
 export async function measureQueries(spanCount: number, repeats: number, load: QueryLoad, progress: (message: string) => void): Promise<QueryMeasurements> {
   const dir = mkdtempSync(join(tmpdir(), 'spanlite-queries-'))
   try {
@@ -66,20 +80,10 @@ export async function measureQueries(spanCount: number, repeats: number, load: Q
         { name: 'dependencies over 24 h', path: dependencies, targetP99Ms: 50 },
       ]
       const measure = async (): Promise<QueryResult[]> => {
-        const results: QueryResult[] = []
-        for (const c of cases) {
-          const latencies: number[] = []
-          // The first requests of a kind run code the JIT has not compiled yet: not timed.
-          for (let i = -WARM_UP_REQUESTS; i < repeats; i++) {
-            const started = performance.now()
-            const response = await fetch(`${base}${c.path(Math.abs(i))}`)
-            await response.arrayBuffer()
-            if (response.status !== 200) throw new Error(`${c.name}: ${c.path(Math.abs(i))} answered ${response.status}`)
-            if (i >= 0) latencies.push(performance.now() - started)
-          }
-          results.push({ name: c.name, p50Ms: median(latencies), p99Ms: percentile(latencies, 99), ...(c.targetP99Ms === undefined ? {} : { targetP99Ms: c.targetP99Ms }) })
-        }
-        return results
+        // The first requests of a kind run code the JIT has not compiled yet: not timed.
+        const paths = cases.map((c) => ({ name: c.name, paths: Array.from({ length: WARM_UP_REQUESTS + repeats }, (_, i) => c.path(Math.abs(i - WARM_UP_REQUESTS))) }))
+        const { latenciesMs } = await timeQueries({ base, cases: paths, warmUp: WARM_UP_REQUESTS })
+        return cases.map((c, i) => ({ name: c.name, p50Ms: median(latenciesMs[i]!), p99Ms: percentile(latenciesMs[i]!, 99), ...(c.targetP99Ms === undefined ? {} : { targetP99Ms: c.targetP99Ms }) }))
       }
       const idle = await measure()
 
