@@ -2,9 +2,10 @@
  * One load-generator process: encodes its own spans before the clock starts, then sends them
  * at a fixed concurrency (optionally paced to a rate) until its time is up or it is told to
  * stop, and reports what was acknowledged and how fast.
- * HTTP formats are POSTed with fetch, Jaeger gRPC goes through a @grpc/grpc-js client.
+ * HTTP formats are POSTed with node:http, Jaeger gRPC goes through a @grpc/grpc-js client.
  * Run by bench/run.ts through child_process.fork.
  */
+import http from 'node:http'
 import * as grpc from '@grpc/grpc-js'
 import { JaegerGrpcClient } from '../test/helpers/jaeger-grpc-client.js'
 import { batches, batchesPerService } from './traffic.js'
@@ -49,18 +50,29 @@ function sender(message: StartMessage): { send(body: EncodedBody): Promise<Outco
       close: () => client.close(),
     }
   }
-  const url = `${message.url}${transport.http}`
+  // node:http over keep-alive connections, one per worker: fetch's own cost per request took a
+  // whole core at Envoy-size batches, which the server then had to share.
+  const url = new URL(`${message.url}${transport.http}`)
+  const agent = new http.Agent({ keepAlive: true, maxSockets: message.concurrency })
+  const post = (body: EncodedBody) =>
+    new Promise<number>((resolve, reject) => {
+      const request = http.request(url, { method: 'POST', agent, headers: { 'content-type': body.contentType, 'content-length': body.bytes.length } }, (response) => {
+        response.resume()
+        response.on('end', () => resolve(response.statusCode ?? 0))
+      })
+      request.on('error', reject)
+      request.end(body.bytes)
+    })
   return {
     async send(body) {
       try {
-        const response = await fetch(url, { method: 'POST', headers: { 'content-type': body.contentType }, body: body.bytes })
-        await response.arrayBuffer()
-        return response.status === 202 || response.status === 200 ? 'acknowledged' : response.status === 503 ? 'refused' : 'failed'
+        const status = await post(body)
+        return status === 202 || status === 200 ? 'acknowledged' : status === 503 ? 'refused' : 'failed'
       } catch {
         return 'failed'
       }
     },
-    close() {},
+    close: () => agent.destroy(),
   }
 }
 
