@@ -3,22 +3,32 @@ import { InvalidInputError } from '../errors.js'
 import { decodeSpan } from '../model/span-codec.js'
 import { DecoderThreadClient } from './decoder-thread-client.js'
 
-describe('decoding thread', () => {
+/** A Zipkin JSON v2 body of one span, padded with spaces to at least `bytes`. */
+function body(span: Record<string, unknown>, bytes = 0): Buffer {
+  return Buffer.from(JSON.stringify([span]).padEnd(bytes, ' '))
+}
+
+const SPAN = { traceId: 'a'.repeat(32), id: 'b'.repeat(16), name: 'get', timestamp: 10, duration: 5, localEndpoint: {}, tags: { long: 'abcdefgh' } }
+
+// Small bodies are decoded on the calling thread, large ones on the decoding thread: both ways.
+describe.each([
+  ['a small body', 0],
+  ['a large body', 64 * 1024],
+])('decoding %s', (_name, bytes) => {
   const decoder = new DecoderThreadClient({ maxTagValueLength: 5 })
   afterEach(() => decoder.close())
 
-  it('turns a body into sanitized, encoded spans', async () => {
-    const body = JSON.stringify([{ traceId: 'a'.repeat(32), id: 'b'.repeat(16), name: 'get', timestamp: 10, duration: 5, localEndpoint: {}, tags: { long: 'abcdefgh' } }])
-    const [span, ...rest] = (await decoder.decode('zipkin-v2-json', Buffer.from(body))).map(decodeSpan)
+  it('gives sanitized, encoded spans', async () => {
+    const [span, ...rest] = (await decoder.decode('zipkin-v2-json', body(SPAN, bytes))).map(decodeSpan)
     expect(rest).toEqual([])
     expect(span).toMatchObject({ traceId: 'a'.repeat(32), spanId: 'b'.repeat(16), operationName: 'get', process: { serviceName: 'empty-service-name' } })
     expect(span!.tags).toContainEqual({ key: 'long', type: 'string', value: 'abcde' })
   })
 
   it('refuses a malformed body with what is wrong, and keeps decoding after it', async () => {
-    const refused = decoder.decode('zipkin-v2-json', Buffer.from('[{"traceId": 7}]'))
+    const refused = decoder.decode('zipkin-v2-json', body({ traceId: 7 }, bytes))
     await expect(refused).rejects.toBeInstanceOf(InvalidInputError)
     await expect(refused).rejects.toThrow(/traceId/)
-    await expect(decoder.decode('zipkin-v2-json', Buffer.from('[]'))).resolves.toEqual([])
+    await expect(decoder.decode('zipkin-v2-json', body(SPAN, bytes))).resolves.toHaveLength(1)
   })
 })

@@ -5,8 +5,8 @@
 import { parentPort, workerData } from 'node:worker_threads'
 import { InvalidInputError } from '../errors.js'
 import type { EncodedSpan } from '../model/span-codec.js'
-import { SPAN_DECODERS, type SpanFormat } from '../receivers/span-decoders.js'
-import { encodeSpans } from './encode-spans.js'
+import type { SpanFormat } from '../receivers/span-decoders.js'
+import { encodeBody } from './encode-spans.js'
 import type { SanitizeLimits } from './sanitize.js'
 
 export interface DecodeRequest {
@@ -24,7 +24,7 @@ const port = parentPort!
 port.on('message', ({ id, format, body }: DecodeRequest) => {
   let reply: DecodeReply
   try {
-    reply = { id, spans: encodeSpans(SPAN_DECODERS[format](Buffer.from(body.buffer, body.byteOffset, body.byteLength)), limits) }
+    reply = { id, spans: encodeBody(format, Buffer.from(body.buffer, body.byteOffset, body.byteLength), limits) }
   } catch (error) {
     reply = { id, error: (error as Error).message, invalid: error instanceof InvalidInputError }
   }
