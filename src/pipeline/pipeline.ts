@@ -38,9 +38,10 @@ interface PendingRequest {
 const RETRY_AFTER_SECONDS = 1
 
 /**
- * The ingest pipeline: decodes request bodies on its decoding thread (sanitized and encoded),
- * queues them (bounded in spans and bytes) and commits requests in batches (group commit). A request's promise settles only after its spans are committed; a
- * request that does not fit is refused at once, never accepted and dropped.
+ * The ingest pipeline: decodes request bodies (large ones on its decoding thread), sanitized
+ * and encoded; queues them (bounded in spans and bytes) and commits requests in batches (group
+ * commit). A request's promise settles only after its spans are committed; a request that does
+ * not fit is refused at once, never accepted and dropped.
  */
 export class Pipeline implements SpanSink {
   private readonly queue: PendingRequest[] = []

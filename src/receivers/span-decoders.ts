@@ -1,7 +1,7 @@
 /**
  * Every span body format received over HTTP, with the function that decodes it into model
- * spans. The receivers pick the format (from the path and Content-Type); the decoding itself
- * runs on the pipeline's decoding thread.
+ * spans. The receivers pick the format (from the path and Content-Type); the pipeline runs the
+ * decoding (large bodies on its decoding thread).
  */
 import type { Span } from '../model/span.js'
 import { decodeJaegerThriftBatch } from './jaeger/thrift-batch.js'
