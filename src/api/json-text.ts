@@ -10,7 +10,7 @@ export function toJsonText(value: unknown): string {
   let exactNeeded = false
   const text = JSON.stringify(value, (_key, item: unknown) => {
     if (typeof item === 'bigint') {
-      if (item >= MIN_EXACT && item <= MAX_EXACT) return Number(item)
+      if (isExactAsNumber(item)) return Number(item)
       exactNeeded = true
       return null
     }
@@ -33,6 +33,11 @@ function needsReplacing(value: unknown): boolean {
 
 const MIN_EXACT = BigInt(Number.MIN_SAFE_INTEGER)
 const MAX_EXACT = BigInt(Number.MAX_SAFE_INTEGER)
+
+/** A double holds this integer exactly. */
+export function isExactAsNumber(value: bigint): boolean {
+  return value >= MIN_EXACT && value <= MAX_EXACT
+}
 
 function write(value: unknown, out: string[]): void {
   switch (typeof value) {

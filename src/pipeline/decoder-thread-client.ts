@@ -7,6 +7,7 @@ import type { Worker } from 'node:worker_threads'
 import { InvalidInputError } from '../errors.js'
 import type { EncodedSpan } from '../model/span-codec.js'
 import type { SpanFormat } from '../receivers/span-decoders.js'
+import { PendingRequests } from '../pending-requests.js'
 import { startThread } from '../start-thread.js'
 import type { DecodeReply } from './decoder-thread.js'
 import { encodeBody } from './encode-spans.js'
@@ -55,27 +56,20 @@ export class DecoderThreadClient implements SpanDecoder {
 class DecoderThread {
   running = true
   private readonly worker: Worker
-  private nextId = 1
-  private readonly pending = new Map<number, { resolve: (spans: EncodedSpan[]) => void; reject: (error: Error) => void }>()
+  private readonly pending = new PendingRequests<EncodedSpan[]>()
 
   constructor(limits: SanitizeLimits) {
     this.worker = startThread(import.meta.url, 'decoder-thread', { workerData: limits, resourceLimits: { maxOldGenerationSizeMb: THREAD_HEAP_MB } })
     this.worker.on('message', (reply: DecodeReply) => {
-      const request = this.pending.get(reply.id)
-      this.pending.delete(reply.id)
-      if ('spans' in reply) request?.resolve(reply.spans)
-      else request?.reject(reply.invalid ? new InvalidInputError(reply.error) : new Error(reply.error))
+      if ('spans' in reply) this.pending.resolve(reply.id, reply.spans)
+      else this.pending.reject(reply.id, reply.invalid ? new InvalidInputError(reply.error) : new Error(reply.error))
     })
     this.worker.on('error', (error) => this.stopped(error))
     this.worker.on('exit', (code) => this.stopped(new Error(`the span decoding thread stopped (exit code ${code})`)))
   }
 
   decode(format: SpanFormat, body: Buffer): Promise<EncodedSpan[]> {
-    const id = this.nextId++
-    return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject })
-      this.worker.postMessage({ id, format, body })
-    })
+    return this.pending.send((id) => this.worker.postMessage({ id, format, body }))
   }
 
   async stop(): Promise<void> {
@@ -85,7 +79,6 @@ class DecoderThread {
 
   private stopped(error: Error): void {
     this.running = false
-    for (const request of this.pending.values()) request.reject(error)
-    this.pending.clear()
+    this.pending.rejectAll(error)
   }
 }

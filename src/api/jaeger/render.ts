@@ -1,6 +1,7 @@
 /** The Jaeger UI's JSON model (what `/api/traces` returns), built from model spans. */
 import { shortTraceId } from '../../model/ids.js'
 import { type Endpoint, type Process, SPAN_KIND_TAG, type Span, type Tag } from '../../model/span.js'
+import { isExactAsNumber } from '../json-text.js'
 
 export interface JaegerKeyValue {
   key: string
@@ -93,9 +94,6 @@ export function derivedTags(span: Span): Tag[] {
 /** An int64 that a double holds exactly is a number already, so most answers hold no bigint. */
 function toKeyValue(tag: Tag): JaegerKeyValue {
   if (tag.type === 'binary') return { key: tag.key, type: 'binary', value: Buffer.from(tag.value).toString('base64') }
-  if (tag.type === 'int64' && tag.value >= MIN_EXACT && tag.value <= MAX_EXACT) return { key: tag.key, type: 'int64', value: Number(tag.value) }
+  if (tag.type === 'int64' && isExactAsNumber(tag.value)) return { key: tag.key, type: 'int64', value: Number(tag.value) }
   return { key: tag.key, type: tag.type, value: tag.value }
 }
-
-const MIN_EXACT = BigInt(Number.MIN_SAFE_INTEGER)
-const MAX_EXACT = BigInt(Number.MAX_SAFE_INTEGER)

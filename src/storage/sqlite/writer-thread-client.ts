@@ -3,6 +3,7 @@
  * the thread's answer. Should the thread die, every request pending or to come fails.
  */
 import type { Worker } from 'node:worker_threads'
+import { PendingRequests } from '../../pending-requests.js'
 import { startThread } from '../../start-thread.js'
 import type { PurgeResult, SpanStoreWriterOptions, WriteResult } from './span-store-writer.js'
 import type { WriterMessage, WriterRequest } from './writer-thread.js'
@@ -33,8 +34,7 @@ export class WriterThreadClient {
     })
   }
 
-  private nextId = 1
-  private readonly pending = new Map<number, { resolve: (result: unknown) => void; reject: (error: Error) => void }>()
+  private readonly pending = new PendingRequests<unknown>()
   private stopped: Error | undefined
   private closing = false
   private onReady?: (openPostings: Float64Array) => void
@@ -46,10 +46,8 @@ export class WriterThreadClient {
   ) {
     thread.on('message', (message: WriterMessage) => {
       if (message.type === 'ready') return this.onReady?.(message.openPostings)
-      const request = this.pending.get(message.id)
-      this.pending.delete(message.id)
-      if (message.type === 'reply') request?.resolve(message.result)
-      else request?.reject(new WriterError(message.message, message.code))
+      if (message.type === 'reply') this.pending.resolve(message.id, message.result)
+      else this.pending.reject(message.id, new WriterError(message.message, message.code))
     })
     thread.on('error', (error) => this.stop(error))
     thread.on('exit', (code) => this.stop(new Error(`the storage writer thread stopped (exit code ${code})`)))
@@ -73,19 +71,14 @@ export class WriterThreadClient {
 
   private request(body: RequestBody): Promise<unknown> {
     if (this.stopped) return Promise.reject(this.stopped)
-    const id = this.nextId++
-    return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject })
-      this.thread.postMessage({ ...body, id })
-    })
+    return this.pending.send((id) => this.thread.postMessage({ ...body, id }))
   }
 
   private stop(error: Error): void {
     if (!this.stopped && !this.closing) this.onStopped?.(error)
     this.stopped ??= error
     this.onStartFailed?.(error)
-    for (const request of this.pending.values()) request.reject(error)
-    this.pending.clear()
+    this.pending.rejectAll(error)
   }
 }
 
