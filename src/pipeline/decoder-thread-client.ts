@@ -5,7 +5,7 @@
  */
 import type { Worker } from 'node:worker_threads'
 import { InvalidInputError } from '../errors.js'
-import type { EncodedSpan } from '../model/span-codec.js'
+import type { EncodedSpans } from '../model/encoded-spans.js'
 import type { SpanFormat } from '../receivers/span-decoders.js'
 import { PendingRequests } from '../pending-requests.js'
 import { startThread } from '../start-thread.js'
@@ -16,7 +16,7 @@ import type { SanitizeLimits } from './sanitize.js'
 /** What the pipeline needs to turn a body into spans to queue. */
 export interface SpanDecoder {
   /** Rejects with InvalidInputError for a malformed body. */
-  decode(format: SpanFormat, body: Buffer): Promise<EncodedSpan[]>
+  decode(format: SpanFormat, body: Buffer): Promise<EncodedSpans>
   close(): Promise<void>
 }
 
@@ -35,7 +35,7 @@ export class DecoderThreadClient implements SpanDecoder {
 
   constructor(private readonly limits: SanitizeLimits) {}
 
-  decode(format: SpanFormat, body: Buffer): Promise<EncodedSpan[]> {
+  decode(format: SpanFormat, body: Buffer): Promise<EncodedSpans> {
     if (body.length <= INLINE_MAX_BYTES) {
       try {
         return Promise.resolve(encodeBody(format, body, this.limits))
@@ -56,7 +56,7 @@ export class DecoderThreadClient implements SpanDecoder {
 class DecoderThread {
   running = true
   private readonly worker: Worker
-  private readonly pending = new PendingRequests<EncodedSpan[]>()
+  private readonly pending = new PendingRequests<EncodedSpans>()
 
   constructor(limits: SanitizeLimits) {
     this.worker = startThread(import.meta.url, 'decoder-thread', { workerData: limits, resourceLimits: { maxOldGenerationSizeMb: THREAD_HEAP_MB } })
@@ -68,7 +68,7 @@ class DecoderThread {
     this.worker.on('exit', (code) => this.stopped(new Error(`the span decoding thread stopped (exit code ${code})`)))
   }
 
-  decode(format: SpanFormat, body: Buffer): Promise<EncodedSpan[]> {
+  decode(format: SpanFormat, body: Buffer): Promise<EncodedSpans> {
     return this.pending.send((id) => this.worker.postMessage({ id, format, body }))
   }
 

@@ -4,7 +4,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads'
 import { InvalidInputError } from '../errors.js'
-import type { EncodedSpan } from '../model/span-codec.js'
+import { type EncodedSpans, transferables } from '../model/encoded-spans.js'
 import type { SpanFormat } from '../receivers/span-decoders.js'
 import { encodeBody } from './encode-spans.js'
 import type { SanitizeLimits } from './sanitize.js'
@@ -16,7 +16,7 @@ export interface DecodeRequest {
 }
 
 /** The spans, or why the body was refused (`invalid`: the client's fault, with a message for it). */
-export type DecodeReply = { id: number; spans: EncodedSpan[] } | { id: number; error: string; invalid: boolean }
+export type DecodeReply = { id: number; spans: EncodedSpans } | { id: number; error: string; invalid: boolean }
 
 const limits = workerData as SanitizeLimits
 const port = parentPort!
@@ -28,5 +28,5 @@ port.on('message', ({ id, format, body }: DecodeRequest) => {
   } catch (error) {
     reply = { id, error: (error as Error).message, invalid: error instanceof InvalidInputError }
   }
-  port.postMessage(reply)
+  port.postMessage(reply, 'spans' in reply ? transferables(reply.spans) : [])
 })

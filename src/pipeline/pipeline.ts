@@ -1,5 +1,5 @@
 import { BusyError, ShuttingDownError, TooLargeError } from '../errors.js'
-import type { EncodedSpan } from '../model/span-codec.js'
+import { type EncodedSpans, spanCount } from '../model/encoded-spans.js'
 import type { Span } from '../model/span.js'
 import type { SpanFormat } from '../receivers/span-decoders.js'
 import type { SpanOrigin, SpanSink } from '../receivers/span-sink.js'
@@ -28,7 +28,8 @@ export interface IngestObserver {
 }
 
 interface PendingRequest {
-  spans: readonly EncodedSpan[]
+  spans: EncodedSpans
+  count: number
   origin: SpanOrigin
   resolve: () => void
   reject: (error: unknown) => void
@@ -70,9 +71,9 @@ export class Pipeline implements SpanSink {
 
   async acceptBody(format: SpanFormat, body: Buffer, origin: SpanOrigin): Promise<void> {
     // Not worth decoding: it would be refused.
-    if (this.closing) return this.enqueue(0, () => [], origin)
+    if (this.closing) return this.enqueue(0, () => encodeSpans([], this.options), origin)
     const spans = await this.decoder.decode(format, body)
-    return this.enqueue(spans.length, () => spans, origin)
+    return this.enqueue(spanCount(spans), () => spans, origin)
   }
 
   acceptSpans(spans: readonly Span[], origin: SpanOrigin): Promise<void> {
@@ -80,7 +81,7 @@ export class Pipeline implements SpanSink {
   }
 
   /** Queues a request's spans, `count` of them, encoded by `encode` once they are taken. */
-  private enqueue(count: number, encode: () => readonly EncodedSpan[], origin: SpanOrigin): Promise<void> {
+  private enqueue(count: number, encode: () => EncodedSpans, origin: SpanOrigin): Promise<void> {
     this.observer?.spansReceived(origin, count)
     const refusal = this.refusal(count, origin)
     if (refusal) {
@@ -90,8 +91,8 @@ export class Pipeline implements SpanSink {
     if (count === 0) return Promise.resolve()
     const spans = encode()
     return new Promise<void>((resolve, reject) => {
-      this.queue.push({ spans, origin, resolve, reject })
-      this.queuedSpans += spans.length
+      this.queue.push({ spans, count, origin, resolve, reject })
+      this.queuedSpans += count
       this.queuedBytes += origin.bytes
       this.flushing ??= this.flush()
     })
@@ -137,22 +138,22 @@ export class Pipeline implements SpanSink {
     await new Promise((resolve) => setImmediate(resolve))
     while (this.queue.length > 0) {
       const batch = this.takeBatch()
-      const spans = batch.flatMap((request) => request.spans)
+      const spans = batch.reduce((sum, request) => sum + request.count, 0)
       const started = process.hrtime.bigint()
       try {
-        await this.writer.writeEncoded(spans)
-        this.observer?.batchCommitted(Number(process.hrtime.bigint() - started) / 1e9, spans.length)
+        await this.writer.writeEncoded(batch.map((request) => request.spans))
+        this.observer?.batchCommitted(Number(process.hrtime.bigint() - started) / 1e9, spans)
         for (const request of batch) {
-          this.observer?.spansSaved(request.origin, request.spans.length)
+          this.observer?.spansSaved(request.origin, request.count)
           request.resolve()
         }
       } catch (error) {
         for (const request of batch) {
-          this.observer?.spansRejected(request.origin, request.spans.length, 'storage_error')
+          this.observer?.spansRejected(request.origin, request.count, 'storage_error')
           request.reject(error)
         }
       } finally {
-        this.queuedSpans -= spans.length
+        this.queuedSpans -= spans
         for (const request of batch) this.queuedBytes -= request.origin.bytes
       }
     }
@@ -161,10 +162,10 @@ export class Pipeline implements SpanSink {
 
   private takeBatch(): PendingRequest[] {
     const batch = [this.queue.shift()!]
-    let spans = batch[0]!.spans.length
-    while (this.queue.length > 0 && spans + this.queue[0]!.spans.length <= this.options.batchMaxSpans) {
+    let spans = batch[0]!.count
+    while (this.queue.length > 0 && spans + this.queue[0]!.count <= this.options.batchMaxSpans) {
       const next = this.queue.shift()!
-      spans += next.spans.length
+      spans += next.count
       batch.push(next)
     }
     return batch

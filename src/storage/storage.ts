@@ -2,15 +2,16 @@
  * What the pipeline and the query service need from a span store. Backends
  * (SQLite today) implement it; nothing outside `src/storage` knows how spans are kept.
  */
-import type { EncodedSpan } from '../model/span-codec.js'
+import type { EncodedSpans } from '../model/encoded-spans.js'
 import type { Span, SpanKind, TraceId } from '../model/span.js'
 
 export interface SpanWriter {
   /**
-   * Stores a batch atomically and durably: when the promise resolves every span is
-   * committed. A span already stored with the same content is not stored again.
+   * Stores the spans of one or more requests atomically and durably: when the promise
+   * resolves every span is committed. A span already stored with the same content is not
+   * stored again.
    */
-  writeEncoded(spans: readonly EncodedSpan[]): Promise<void>
+  writeEncoded(requests: readonly EncodedSpans[]): Promise<void>
 }
 
 export interface Operation {

@@ -7,7 +7,8 @@ import type { Span } from '../../src/model/span.js'
 import { MIGRATIONS_DIR } from '../../src/project-files.js'
 import { readMigrations } from '../../src/storage/sqlite/migrate.js'
 import { SqliteStorage } from '../../src/storage/sqlite/sqlite-storage.js'
-import { tagTerm, termHash } from '../../src/storage/sqlite/span-terms.js'
+import { tagTerm } from '../../src/model/span-terms.js'
+import { termKey } from '../../src/storage/sqlite/index-keys.js'
 import { modelSpan } from '../helpers/model-spans.js'
 import { createVersion1Database } from '../helpers/old-database.js'
 import { jaegerGet } from '../helpers/jaeger-api.js'
@@ -94,7 +95,7 @@ describe('SqliteStorage', () => {
     let pair: [string, string] | undefined
     for (let i = 0; !pair; i++) {
       const value = `v${i}`
-      const hash = termHash(1, tagTerm('user.id', value))
+      const hash = termKey(1, tagTerm('user.id', value))
       const other = seen.get(hash)
       if (other !== undefined) pair = [other, value]
       else seen.set(hash, value)

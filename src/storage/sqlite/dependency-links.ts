@@ -6,7 +6,7 @@
  * Runs inside the storage's write transaction.
  */
 import type Database from 'better-sqlite3'
-import { parentSpanId, type Span, type SpanId, type TraceId } from '../../model/span.js'
+import type { SpanId, SpanKind, TraceId } from '../../model/span.js'
 import type { DependencyLink, DependencyQuery } from '../storage.js'
 import { spanIdKey, traceIdKey } from './row-keys.js'
 import * as sql from './statements.js'
@@ -43,9 +43,15 @@ export class SpanServices {
   }
 }
 
-/** A new span and the service the storage filed it under. */
-export interface StoredSpanService {
-  span: Span
+/** A new span as links see it, with the service the storage filed it under. */
+export interface LinkedSpan {
+  traceId: TraceId
+  spanId: SpanId
+  /** '' for a root span. */
+  parentSpanId: string
+  kind: SpanKind | undefined
+  shared: boolean
+  startUs: number
   serviceId: number
 }
 
@@ -69,32 +75,34 @@ export class DependencyLinks {
    * Records newly stored spans; call within the transaction that stores them, with the services
    * of every stored span of their traces, the new ones included.
    */
-  record(spans: readonly StoredSpanService[], services: SpanServices): void {
+  record(spans: readonly LinkedSpan[], services: SpanServices): void {
     const traceWaits = new Map<TraceId, boolean>()
-    for (const { span, serviceId } of spans) {
-      this.linkToParent(span, serviceId, services)
+    for (const span of spans) {
+      this.linkToParent(span, services)
       let waits = traceWaits.get(span.traceId)
       if (waits === undefined) traceWaits.set(span.traceId, (waits = this.stmt.selectTraceWaiting.get(traceIdKey(span.traceId)) !== undefined))
-      if (waits) this.takeWaitingChildren(span, serviceId)
+      if (waits) this.takeWaitingChildren(span)
     }
   }
 
-  private linkToParent(span: Span, serviceId: number, services: SpanServices): void {
+  private linkToParent(span: LinkedSpan, services: SpanServices): void {
+    const { serviceId, startUs } = span
     if (span.kind === 'server' && span.shared) {
       const clientServiceId = services.get(span.traceId, span.spanId)?.client
-      if (clientServiceId === undefined) this.stmt.insertWaiting.run(traceIdKey(span.traceId), spanIdKey(span.spanId), 1, serviceId, span.startTimeUs)
-      else this.link(clientServiceId, serviceId, span.startTimeUs)
+      if (clientServiceId === undefined) this.stmt.insertWaiting.run(traceIdKey(span.traceId), spanIdKey(span.spanId), 1, serviceId, startUs)
+      else this.link(clientServiceId, serviceId, startUs)
       return
     }
-    const parentId = parentSpanId(span)
-    if (parentId === undefined) return
+    const parentId = span.parentSpanId
+    if (parentId === '') return
     const parent = services.get(span.traceId, parentId)
     const parentServiceId = parent?.other ?? parent?.client
-    if (parentServiceId === undefined) this.stmt.insertWaiting.run(traceIdKey(span.traceId), spanIdKey(parentId), 0, serviceId, span.startTimeUs)
-    else this.link(parentServiceId, serviceId, span.startTimeUs)
+    if (parentServiceId === undefined) this.stmt.insertWaiting.run(traceIdKey(span.traceId), spanIdKey(parentId), 0, serviceId, startUs)
+    else this.link(parentServiceId, serviceId, startUs)
   }
 
-  private takeWaitingChildren(span: Span, serviceId: number): void {
+  private takeWaitingChildren(span: LinkedSpan): void {
+    const { serviceId } = span
     const isClient = span.kind === 'client'
     for (const row of this.stmt.selectWaiting.all(traceIdKey(span.traceId), spanIdKey(span.spanId)) as WaitingRow[]) {
       if (row.wants_client === 1 && !isClient) continue

@@ -1,24 +1,27 @@
 /**
  * The span store's writer: the one connection that writes, run on a thread of its own so that
- * queries never wait for a commit. It stores batches of spans (as encoded lines) in blocks,
- * keeps the open postings and seals them into segments, links dependencies and purges old
- * blocks. What readers need of the open postings comes back with every write.
+ * queries never wait for a commit. It stores batches of encoded spans in blocks, keeps the
+ * open postings and seals them into segments, links dependencies and purges old blocks. It
+ * files spans by what comes with their lines (model/encoded-spans.ts) and leaves the lines
+ * as they are. What readers need of the open postings comes back with every write.
  */
 import { inflateRawSync } from 'node:zlib'
 import Database from 'better-sqlite3'
-import type { Span, TraceId } from '../../model/span.js'
+import { collectEncodedSpans, type EncodedSpans, isShared, kindOf, lineBytes, lineText, spanCount, termHashesOf } from '../../model/encoded-spans.js'
+import { decodeSpan } from '../../model/span-codec.js'
+import { keyTerm, spanTermHashes } from '../../model/span-terms.js'
+import type { TraceId } from '../../model/span.js'
+import { hashString } from '../../model/string-hash.js'
 import { tagValueString } from '../../model/tag-string.js'
 import { compressBlock, decompressBlock } from './block-compression.js'
 import { BlockReader } from './block-reader.js'
 import { decodeBlockSummary, encodeBlockSummary } from './block-summary.js'
-import { DependencyLinks, SpanServices } from './dependency-links.js'
+import { DependencyLinks, type LinkedSpan, SpanServices } from './dependency-links.js'
+import { spanKeys } from './index-keys.js'
 import { OpenPostings, PostingsDelta } from './open-postings.js'
 import { encodePostingChunks } from './posting-chunks.js'
 import { traceIdKey } from './row-keys.js'
-import { decodeSpan } from '../../model/span-codec.js'
-import { spanHashes } from './span-terms.js'
 import * as sql from './statements.js'
-import { hashString } from './string-hash.js'
 import { decodeRunSpans, encodeRunSpans, spanIdLow } from './trace-run.js'
 
 export interface SpanStoreWriterOptions {
@@ -50,12 +53,14 @@ export interface PurgeResult {
 
 const KNOWN_NAMES_MAX = 100_000
 
-/** A new span of the batch being written, with what its block and indexes need. */
-interface NewSpan {
-  span: Span
-  line: string
-  contentHash: number
-  serviceId: number
+/** Span `index` of a request's encoded spans. */
+interface SpanRef {
+  spans: EncodedSpans
+  index: number
+}
+
+/** A new span of the batch being written, with the ids the store filed it under. */
+interface NewSpan extends SpanRef, LinkedSpan {
   operationId: number
 }
 
@@ -85,6 +90,8 @@ export class SpanStoreWriter {
   private readonly serviceIds = new Map<string, number>()
   private readonly operationIds = new Map<string, number>()
   private readonly autocompleteKeys: ReadonlySet<string>
+  /** Hashes of the autocomplete keys' terms: only spans with one of them are decoded for their values. */
+  private readonly autocompleteHashes: ReadonlySet<number>
   /** `serviceId\0name` pairs and `key\0value` pairs already stored, so repeats cost no statement. */
   private readonly knownRemoteServices = new Set<string>()
   private readonly knownTagValues = new Set<string>()
@@ -104,6 +111,7 @@ export class SpanStoreWriter {
     this.segmentSpans = options.segmentSpans
     this.blockMaxSpans = options.blockMaxSpans
     this.autocompleteKeys = new Set(options.autocompleteKeys)
+    this.autocompleteHashes = new Set(options.autocompleteKeys.map((key) => hashString(keyTerm(key))))
     this.db = new Database(options.path)
     // FULL: a commit is on disk before the write returns, so an acknowledged span survives a crash.
     this.db.pragma('synchronous = FULL')
@@ -145,10 +153,10 @@ export class SpanStoreWriter {
     return this.takeDelta()
   }
 
-  /** Stores a batch of encoded spans in one transaction; a span stored before is skipped. */
-  write(lines: readonly string[]): WriteResult {
+  /** Stores requests' encoded spans in one transaction; a span stored before is skipped. */
+  write(requests: readonly EncodedSpans[]): WriteResult {
     try {
-      const sealed = this.db.transaction(() => this.writeBatch(lines, true))()
+      const sealed = this.db.transaction(() => this.writeBatch(requests, true))()
       const postings = this.takeDelta()
       const blocks = Float64Array.from(this.newBlocks)
       this.newBlocks = []
@@ -184,14 +192,14 @@ export class SpanStoreWriter {
         .split('\n')
         .forEach((line, i) => {
           const span = decodeSpan(line)
-          this.addPostings(row.id + i, span.startTimeUs, spanHashes(summary.serviceIds[i]!, span))
+          this.addPostings(row.id + i, span.startTimeUs, spanKeys(summary.serviceIds[i]!, span.operationName, spanTermHashes(span)))
         })
     }
   }
 
-  private addPostings(seq: number, startUs: number, hashes: readonly number[]): void {
-    this.openPostings.addSpan(seq, startUs, hashes)
-    this.delta.addSpan(seq, startUs, hashes)
+  private addPostings(seq: number, startUs: number, keys: readonly number[]): void {
+    this.openPostings.addSpan(seq, startUs, keys)
+    this.delta.addSpan(seq, startUs, keys)
   }
 
   /** After a rolled-back write: caches may name rows that were never committed. */
@@ -208,17 +216,19 @@ export class SpanStoreWriter {
    * Returns whether the open postings were sealed.
    * `linkDependencies` is false for spans whose dependency links were counted already.
    */
-  private writeBatch(lines: readonly string[], linkDependencies: boolean): boolean {
-    const byTrace = new Map<TraceId, { span: Span; line: string }[]>()
-    for (const line of lines) {
-      const span = decodeSpan(line)
-      const list = byTrace.get(span.traceId)
-      if (list) list.push({ span, line })
-      else byTrace.set(span.traceId, [{ span, line }])
+  private writeBatch(requests: readonly EncodedSpans[], linkDependencies: boolean): boolean {
+    const byTrace = new Map<TraceId, SpanRef[]>()
+    for (const spans of requests) {
+      for (let index = 0; index < spanCount(spans); index++) {
+        const traceId = spans.traceIds[index]!
+        const list = byTrace.get(traceId)
+        if (list) list.push({ spans, index })
+        else byTrace.set(traceId, [{ spans, index }])
+      }
     }
     const services = new SpanServices()
     const added: NewSpan[] = []
-    for (const [traceId, traceSpans] of byTrace) {
+    for (const [traceId, refs] of byTrace) {
       const stored = new Map<number, { blockId: number; line: number }[]>()
       for (const run of this.stmt.selectTraceRuns.all(traceIdKey(traceId)) as TraceRunRow[]) {
         decodeRunSpans(run.spans).forEach((span, i) => {
@@ -228,50 +238,71 @@ export class SpanStoreWriter {
           stored.set(span.contentHash, places)
         })
       }
-      const seen = new Set<string>()
-      for (const { span, line } of traceSpans) {
-        const contentHash = hashString(line) >>> 0
+      const seen = new Map<number, Uint8Array[]>()
+      for (const { spans, index } of refs) {
+        const lineHash = spans.lineHashes[index]!
+        const line = lineBytes(spans, index)
         // A retry: the same span again, in this batch or stored before.
-        if (seen.has(line) || stored.get(contentHash)?.some((place) => this.blocks.line(place.blockId, place.line) === line)) continue
-        seen.add(line)
-        const serviceId = this.serviceId(span.process.serviceName)
-        services.add(traceId, spanIdLow(span.spanId), serviceId, span.kind === 'client')
-        added.push({ span, line, contentHash, serviceId, operationId: this.operationId(serviceId, span.operationName, span.kind ?? '') })
+        const sameHash = seen.get(lineHash)
+        if (sameHash?.some((other) => Buffer.compare(other, line) === 0)) continue
+        if (stored.get(lineHash)?.some((place) => this.blocks.line(place.blockId, place.line) === lineText(spans, index))) continue
+        if (sameHash) sameHash.push(line)
+        else seen.set(lineHash, [line])
+        const span = this.newSpan(spans, index)
+        services.add(traceId, spanIdLow(span.spanId), span.serviceId, span.kind === 'client')
+        added.push(span)
       }
     }
     for (let i = 0; i < added.length; i += this.blockMaxSpans) this.writeBlock(added.slice(i, i + this.blockMaxSpans))
-    for (const { span, serviceId } of added) this.rememberNames(serviceId, span)
+    for (const span of added) this.rememberNames(span)
     if (linkDependencies) this.dependencies.record(added, services)
     if (this.openPostings.spanCount < this.segmentSpans) return false
     this.sealOpenPostings()
     return true
   }
 
+  private newSpan(spans: EncodedSpans, index: number): NewSpan {
+    const serviceId = this.serviceId(spans.serviceNames[index]!)
+    const kind = kindOf(spans, index)
+    return {
+      spans,
+      index,
+      traceId: spans.traceIds[index]!,
+      spanId: spans.spanIds[index]!,
+      parentSpanId: spans.parentSpanIds[index]!,
+      kind,
+      shared: isShared(spans, index),
+      startUs: spans.startUs[index]!,
+      serviceId,
+      operationId: this.operationId(serviceId, spans.operationNames[index]!, kind ?? ''),
+    }
+  }
+
   /** One block of new spans, a trace run row per trace in it, and the spans' open postings. */
-  private writeBlock(spans: readonly NewSpan[]): void {
+  private writeBlock(block: readonly NewSpan[]): void {
     const blockId = this.nextSeq
     let minStartUs = Infinity
     let maxStartUs = -Infinity
-    for (const { span } of spans) {
-      minStartUs = Math.min(minStartUs, span.startTimeUs)
-      maxStartUs = Math.max(maxStartUs, span.startTimeUs)
+    for (const { startUs } of block) {
+      minStartUs = Math.min(minStartUs, startUs)
+      maxStartUs = Math.max(maxStartUs, startUs)
     }
     const summary = encodeBlockSummary(
-      spans.map(({ span, serviceId, operationId }) => ({ traceId: span.traceId, serviceId, operationId, startUs: span.startTimeUs, durationUs: span.durationUs })),
+      block.map(({ spans, index, traceId, serviceId, operationId, startUs }) => ({ traceId, serviceId, operationId, startUs, durationUs: spans.durationUs[index]! })),
     )
-    const text = Buffer.from(spans.map((s) => s.line).join('\n'))
-    this.stmt.insertBlock.run(blockId, spans.length, minStartUs, maxStartUs, summary, compressBlock(text), text.length)
-    this.newBlocks.push(blockId, spans.length, maxStartUs)
-    for (let first = 0; first < spans.length; ) {
-      const traceId = spans[first]!.span.traceId
+    const text = joinLines(block.map(({ spans, index }) => lineBytes(spans, index)))
+    this.stmt.insertBlock.run(blockId, block.length, minStartUs, maxStartUs, summary, compressBlock(text), text.length)
+    this.newBlocks.push(blockId, block.length, maxStartUs)
+    for (let first = 0; first < block.length; ) {
+      const traceId = block[first]!.traceId
       let end = first + 1
-      while (end < spans.length && spans[end]!.span.traceId === traceId) end++
-      const runSpans = spans.slice(first, end).map(({ span, contentHash, serviceId }) => ({ contentHash, spanIdLow: spanIdLow(span.spanId), serviceId, client: span.kind === 'client' }))
+      while (end < block.length && block[end]!.traceId === traceId) end++
+      const runSpans = block.slice(first, end).map(({ spans, index, spanId, serviceId, kind }) => ({ contentHash: spans.lineHashes[index]!, spanIdLow: spanIdLow(spanId), serviceId, client: kind === 'client' }))
       this.stmt.insertTraceRun.run(traceIdKey(traceId), blockId, first, encodeRunSpans(runSpans))
       first = end
     }
-    spans.forEach(({ span, serviceId }, i) => this.addPostings(blockId + i, span.startTimeUs, spanHashes(serviceId, span)))
-    this.nextSeq += spans.length
+    block.forEach(({ spans, index, serviceId, startUs }, i) => this.addPostings(blockId + i, startUs, spanKeys(serviceId, spans.operationNames[index]!, termHashesOf(spans, index))))
+    this.nextSeq += block.length
   }
 
   /** Writes the open postings out as a new segment, chunked by key. */
@@ -303,7 +334,7 @@ export class SpanStoreWriter {
             }
             return blockLines[row.block_line]!
           })
-          this.writeBatch(lines, false)
+          this.writeBatch([collectEncodedSpans(lines.map(decodeSpan), lines)], false)
           lastId = rows[rows.length - 1]!.id
         }
         this.db.exec(sql.DROP_LAYOUT_BEFORE_009)
@@ -336,17 +367,17 @@ export class SpanStoreWriter {
   }
 
   /** Remote service names and autocomplete values, each stored once. */
-  private rememberNames(serviceId: number, span: Span): void {
-    const remote = span.remoteEndpoint?.serviceName
-    if (remote !== undefined && remote !== '') {
+  private rememberNames({ spans, index, serviceId }: NewSpan): void {
+    const remote = spans.remoteServiceNames[index]!
+    if (remote !== '') {
       const key = `${serviceId}\0${remote}`
       if (!this.knownRemoteServices.has(key)) {
         this.stmt.insertRemoteService.run(serviceId, remote)
         this.knownRemoteServices.add(key)
       }
     }
-    if (this.autocompleteKeys.size === 0) return
-    for (const tag of span.tags) {
+    if (!termHashesOf(spans, index).some((hash) => this.autocompleteHashes.has(hash))) return
+    for (const tag of decodeSpan(lineText(spans, index)).tags) {
       if (!this.autocompleteKeys.has(tag.key)) continue
       const value = tagValueString(tag)
       const key = `${tag.key}\0${value}`
@@ -396,4 +427,18 @@ export class SpanStoreWriter {
   close(): void {
     this.db.close()
   }
+}
+
+/** Lines, each followed by a newline but the last. */
+function joinLines(lines: readonly Uint8Array[]): Buffer {
+  let bytes = lines.length - 1
+  for (const line of lines) bytes += line.length
+  const text = Buffer.allocUnsafe(bytes)
+  let offset = 0
+  for (const line of lines) {
+    if (offset > 0) text[offset++] = 0x0a
+    text.set(line, offset)
+    offset += line.length
+  }
+  return text
 }

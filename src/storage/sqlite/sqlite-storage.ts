@@ -16,7 +16,8 @@ import { migrate, readMigrations } from './migrate.js'
 import { NewestTraces } from './newest-traces.js'
 import { OpenPostings } from './open-postings.js'
 import { traceIdKey } from './row-keys.js'
-import { type EncodedSpan, decodeSpan, encodeSpan } from '../../model/span-codec.js'
+import { type EncodedSpans, encodeSpanList } from '../../model/encoded-spans.js'
+import { decodeSpan } from '../../model/span-codec.js'
 import { splitConditions } from './split-conditions.js'
 import * as sql from './statements.js'
 import { TraceSearch } from './trace-search.js'
@@ -125,12 +126,12 @@ export class SqliteStorage implements Storage {
 
   /** Encodes and writes spans, for callers without a pipeline (tools, tests). */
   writeSpans(spans: readonly Span[]): Promise<void> {
-    return this.writeEncoded(spans.map(encodeSpan))
+    return this.writeEncoded([encodeSpanList(spans)])
   }
 
-  async writeEncoded(lines: readonly EncodedSpan[]): Promise<void> {
+  async writeEncoded(requests: readonly EncodedSpans[]): Promise<void> {
     const writer = await this.writer
-    const { postings, sealed, blocks } = await writer.write(lines)
+    const { postings, sealed, blocks } = await writer.write(requests)
     this.blockIndex.addAll(blocks)
     if (sealed) this.openPostings.clear()
     else this.openPostings.addDelta(postings)

@@ -14,7 +14,8 @@ import { NewestTraces } from './newest-traces.js'
 import type { OpenPostings } from './open-postings.js'
 import { findPostings } from './posting-chunks.js'
 import { decodeSpan } from '../../model/span-codec.js'
-import { keyTerm, operationHash, remoteServiceTerm, serviceHash, spanTerms, tagTerm, termHash } from './span-terms.js'
+import { keyTerm, remoteServiceTerm, spanTerms, tagTerm } from '../../model/span-terms.js'
+import { operationKey, serviceKey, termKey } from './index-keys.js'
 import * as sql from './statements.js'
 
 /** Postings of a range of spans: the open ones or a sealed segment. */
@@ -127,9 +128,9 @@ export class TraceSearch {
   private searchSource(source: PostingSource, filter: Filter, query: TraceQuery, newest: NewestTraces): void {
     const candidates: { seq: number; serviceId: number }[] = []
     for (const serviceId of filter.serviceIds) {
-      const hashes = filter.terms.map((term) => termHash(serviceId, term))
-      if (query.operationName !== undefined) hashes.push(operationHash(serviceId, query.operationName))
-      if (hashes.length === 0) hashes.push(serviceHash(serviceId))
+      const hashes = filter.terms.map((term) => termKey(serviceId, term))
+      if (query.operationName !== undefined) hashes.push(operationKey(serviceId, query.operationName))
+      if (hashes.length === 0) hashes.push(serviceKey(serviceId))
       const lists: (readonly number[])[] = []
       for (const hash of hashes) {
         const list = source.get(hash)

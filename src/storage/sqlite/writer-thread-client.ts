@@ -3,6 +3,7 @@
  * the thread's answer. Should the thread die, every request pending or to come fails.
  */
 import type { Worker } from 'node:worker_threads'
+import type { EncodedSpans } from '../../model/encoded-spans.js'
 import { PendingRequests } from '../../pending-requests.js'
 import { startThread } from '../../start-thread.js'
 import type { PurgeResult, SpanStoreWriterOptions, WriteResult } from './span-store-writer.js'
@@ -53,8 +54,8 @@ export class WriterThreadClient {
     thread.on('exit', (code) => this.stop(new Error(`the storage writer thread stopped (exit code ${code})`)))
   }
 
-  write(lines: readonly string[]): Promise<WriteResult> {
-    return this.request({ type: 'write', lines }) as Promise<WriteResult>
+  write(requests: readonly EncodedSpans[]): Promise<WriteResult> {
+    return this.request({ type: 'write', requests }) as Promise<WriteResult>
   }
 
   purge(beforeUs: number, maxSpans: number): Promise<PurgeResult> {

@@ -3,10 +3,11 @@
  * the storage's requests one at a time, in order.
  */
 import { parentPort, workerData } from 'node:worker_threads'
+import type { EncodedSpans } from '../../model/encoded-spans.js'
 import { SpanStoreWriter, type SpanStoreWriterOptions } from './span-store-writer.js'
 
 export type WriterRequest =
-  | { id: number; type: 'write'; lines: readonly string[] }
+  | { id: number; type: 'write'; requests: readonly EncodedSpans[] }
   | { id: number; type: 'purge'; beforeUs: number; maxSpans: number }
   | { id: number; type: 'close' }
 
@@ -26,7 +27,7 @@ port.on('message', (request: WriterRequest) => {
   try {
     switch (request.type) {
       case 'write': {
-        const result = writer.write(request.lines)
+        const result = writer.write(request.requests)
         post({ type: 'reply', id: request.id, result }, [result.postings.buffer as ArrayBuffer, result.blocks.buffer as ArrayBuffer])
         break
       }
