@@ -6,44 +6,55 @@
  * never a wrong answer.
  */
 import { ANNOTATION_FIELD, type Span } from './span.js'
-import { hashString } from './string-hash.js'
+import { hashJoined } from './string-hash.js'
 import { tagValueString } from './tag-string.js'
 
 /** `key=value` of a span tag, process tag or log field. */
 export function tagTerm(key: string, value: string): string {
-  return `t\0${key}\0${value}`
+  return [TAG, key, value].join('\0')
 }
 
 /** A span tag key or an annotation value. */
 export function keyTerm(keyOrAnnotation: string): string {
-  return `k\0${keyOrAnnotation}`
+  return [KEY, keyOrAnnotation].join('\0')
 }
 
 export function remoteServiceTerm(name: string): string {
-  return `r\0${name}`
+  return [REMOTE_SERVICE, name].join('\0')
 }
+
+const TAG = 't'
+const KEY = 'k'
+const REMOTE_SERVICE = 'r'
 
 /** The terms of a span, each once. */
 export function spanTerms(span: Span): Set<string> {
   const terms = new Set<string>()
-  const addAll = (tags: Span['tags']) => {
-    for (const tag of tags) terms.add(tagTerm(tag.key, tagValueString(tag)))
-  }
-  addAll(span.tags)
-  addAll(span.process.tags)
-  for (const log of span.logs) {
-    addAll(log.fields)
-    for (const field of log.fields) {
-      if (field.key === ANNOTATION_FIELD && field.type === 'string') terms.add(keyTerm(field.value))
-    }
-  }
-  for (const tag of span.tags) terms.add(keyTerm(tag.key))
-  const remote = span.remoteEndpoint?.serviceName
-  if (remote !== undefined && remote !== '') terms.add(remoteServiceTerm(remote))
+  forEachTerm(span, (...parts) => terms.add(parts.join('\0')))
   return terms
 }
 
-/** The hashes (hashString) of a span's terms. */
+/** The hashes of a span's terms (hashString of each term), each once. */
 export function spanTermHashes(span: Span): number[] {
-  return Array.from(spanTerms(span), hashString)
+  const hashes = new Set<number>()
+  forEachTerm(span, (...parts) => hashes.add(hashJoined(...parts)))
+  return [...hashes]
+}
+
+/** Gives every term of the span as its parts (joined by NUL they make the term), repeats included. */
+function forEachTerm(span: Span, term: (...parts: string[]) => void): void {
+  const tagTerms = (tags: Span['tags']) => {
+    for (const tag of tags) term(TAG, tag.key, tagValueString(tag))
+  }
+  tagTerms(span.tags)
+  tagTerms(span.process.tags)
+  for (const log of span.logs) {
+    tagTerms(log.fields)
+    for (const field of log.fields) {
+      if (field.key === ANNOTATION_FIELD && field.type === 'string') term(KEY, field.value)
+    }
+  }
+  for (const tag of span.tags) term(KEY, tag.key)
+  const remote = span.remoteEndpoint?.serviceName
+  if (remote !== undefined && remote !== '') term(REMOTE_SERVICE, remote)
 }
