@@ -74,33 +74,37 @@ function readI64(protocol: TProtocol): bigint {
   return value.buffer.readBigInt64BE(value.offset)
 }
 
-function required<T>(value: T | undefined, path: string): T {
-  if (value === undefined) throw new InvalidInputError(`${path} is missing (a required field)`)
-  return value
+/**
+ * The struct, once its required fields are there; the message names a missing one. (Fields
+ * are set on one object rather than gathered in variables: that decodes several times faster.)
+ */
+function requireFields<S, K extends keyof S>(struct: Partial<S>, path: string, ...fields: K[]): Partial<S> & Pick<S, K> {
+  for (const field of fields) {
+    if (struct[field] === undefined) throw new InvalidInputError(`${path}.${String(field)} is missing (a required field)`)
+  }
+  return struct as Partial<S> & Pick<S, K>
 }
 
 function readBatch(protocol: TProtocol): JaegerThriftBatch {
-  let process: JaegerThriftProcess | undefined
-  let spans: JaegerThriftSpan[] | undefined
+  const batch: Partial<JaegerThriftBatch> = {}
   readStruct(protocol, (id, type) => {
-    if (id === 1 && type === ThriftType.STRUCT) process = readProcess(protocol, 'batch.process')
-    else if (id === 2 && type === ThriftType.LIST) spans = readList(protocol, ThriftType.STRUCT, 'batch.spans', (path) => readSpan(protocol, path))
+    if (id === 1 && type === ThriftType.STRUCT) batch.process = readProcess(protocol, 'batch.process')
+    else if (id === 2 && type === ThriftType.LIST) batch.spans = readList(protocol, ThriftType.STRUCT, 'batch.spans', (path) => readSpan(protocol, path))
     else return false
     return true
   })
-  return { process: required(process, 'batch.process'), spans: required(spans, 'batch.spans') }
+  return requireFields(batch, 'batch', 'process', 'spans')
 }
 
 function readProcess(protocol: TProtocol, path: string): JaegerThriftProcess {
-  let serviceName: string | undefined
-  let tags: JaegerThriftTag[] = []
+  const process: Partial<JaegerThriftProcess> = { tags: [] }
   readStruct(protocol, (id, type) => {
-    if (id === 1 && type === ThriftType.STRING) serviceName = protocol.readString()
-    else if (id === 2 && type === ThriftType.LIST) tags = readTags(protocol, `${path}.tags`)
+    if (id === 1 && type === ThriftType.STRING) process.serviceName = protocol.readString()
+    else if (id === 2 && type === ThriftType.LIST) process.tags = readTags(protocol, `${path}.tags`)
     else return false
     return true
   })
-  return { serviceName: required(serviceName, `${path}.serviceName`), tags }
+  return requireFields(process, path, 'serviceName', 'tags')
 }
 
 function readTags(protocol: TProtocol, path: string): JaegerThriftTag[] {
@@ -108,12 +112,10 @@ function readTags(protocol: TProtocol, path: string): JaegerThriftTag[] {
 }
 
 function readTag(protocol: TProtocol, path: string): JaegerThriftTag {
-  let key: string | undefined
-  let vType: number | undefined
   const tag: Partial<JaegerThriftTag> = {}
   readStruct(protocol, (id, type) => {
-    if (id === 1 && type === ThriftType.STRING) key = protocol.readString()
-    else if (id === 2 && type === ThriftType.I32) vType = protocol.readI32()
+    if (id === 1 && type === ThriftType.STRING) tag.key = protocol.readString()
+    else if (id === 2 && type === ThriftType.I32) tag.vType = protocol.readI32()
     else if (id === 3 && type === ThriftType.STRING) tag.vStr = protocol.readString()
     else if (id === 4 && type === ThriftType.DOUBLE) tag.vDouble = protocol.readDouble()
     else if (id === 5 && type === ThriftType.BOOL) tag.vBool = protocol.readBool()
@@ -122,7 +124,7 @@ function readTag(protocol: TProtocol, path: string): JaegerThriftTag {
     else return false
     return true
   })
-  return { ...tag, key: required(key, `${path}.key`), vType: required(vType, `${path}.vType`) }
+  return requireFields(tag, path, 'key', 'vType')
 }
 
 function readSpan(protocol: TProtocol, path: string): JaegerThriftSpan {
@@ -145,19 +147,8 @@ function readSpan(protocol: TProtocol, path: string): JaegerThriftSpan {
     else return false
     return true
   })
-  return {
-    traceIdLow: required(span.traceIdLow, `${path}.traceIdLow`),
-    traceIdHigh: required(span.traceIdHigh, `${path}.traceIdHigh`),
-    spanId: required(span.spanId, `${path}.spanId`),
-    parentSpanId: required(span.parentSpanId, `${path}.parentSpanId`),
-    operationName: required(span.operationName, `${path}.operationName`),
-    references: span.references!,
-    flags: required(span.flags, `${path}.flags`),
-    startTime: required(span.startTime, `${path}.startTime`),
-    duration: required(span.duration, `${path}.duration`),
-    tags: span.tags!,
-    logs: span.logs!,
-  }
+  const required = ['traceIdLow', 'traceIdHigh', 'spanId', 'parentSpanId', 'operationName', 'flags', 'startTime', 'duration'] as const
+  return requireFields(span, path, ...required, 'references', 'tags', 'logs')
 }
 
 function readSpanRef(protocol: TProtocol, path: string): JaegerThriftSpanRef {
@@ -170,22 +161,16 @@ function readSpanRef(protocol: TProtocol, path: string): JaegerThriftSpanRef {
     else return false
     return true
   })
-  return {
-    refType: required(ref.refType, `${path}.refType`),
-    traceIdLow: required(ref.traceIdLow, `${path}.traceIdLow`),
-    traceIdHigh: required(ref.traceIdHigh, `${path}.traceIdHigh`),
-    spanId: required(ref.spanId, `${path}.spanId`),
-  }
+  return requireFields(ref, path, 'refType', 'traceIdLow', 'traceIdHigh', 'spanId')
 }
 
 function readLog(protocol: TProtocol, path: string): JaegerThriftLog {
-  let timestamp: bigint | undefined
-  let fields: JaegerThriftTag[] | undefined
+  const log: Partial<JaegerThriftLog> = {}
   readStruct(protocol, (id, type) => {
-    if (id === 1 && type === ThriftType.I64) timestamp = readI64(protocol)
-    else if (id === 2 && type === ThriftType.LIST) fields = readTags(protocol, `${path}.fields`)
+    if (id === 1 && type === ThriftType.I64) log.timestamp = readI64(protocol)
+    else if (id === 2 && type === ThriftType.LIST) log.fields = readTags(protocol, `${path}.fields`)
     else return false
     return true
   })
-  return { timestamp: required(timestamp, `${path}.timestamp`), fields: required(fields, `${path}.fields`) }
+  return requireFields(log, path, 'timestamp', 'fields')
 }
