@@ -94,7 +94,7 @@ export async function startApp(config: Config): Promise<App> {
     // Jaeger SDKs send batches of several MB; grpc-js would refuse more than 4 MB by default.
     const interceptors = [observeCalls(metrics)]
     const jaegerGrpc = new grpc.Server({ 'grpc.max_receive_message_length': config.ingest.maxBodyBytes, interceptors })
-    jaegerGrpc.addService(jaegerProto.collectorService, collectorService(jaegerProto, pipeline, logger.child({ listener: 'jaegerGrpc' })))
+    jaegerGrpc.addService(jaegerProto.collectorService, collectorService(pipeline, logger.child({ listener: 'jaegerGrpc' })))
     const queryGrpc = new grpc.Server({ interceptors })
     queryGrpc.addService(jaegerProto.queryService, queryGrpcService(jaegerProto, queryService, logger.child({ listener: 'queryGrpc' })))
 

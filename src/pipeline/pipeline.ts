@@ -1,11 +1,9 @@
 import { BusyError, ShuttingDownError, TooLargeError } from '../errors.js'
-import { type EncodedSpans, spanCount } from '../model/encoded-spans.js'
-import type { Span } from '../model/span.js'
+import { type EncodedSpans, encodeSpanList, spanCount } from '../model/encoded-spans.js'
 import type { SpanFormat } from '../receivers/span-decoders.js'
 import type { SpanOrigin, SpanSink } from '../receivers/span-sink.js'
 import type { SpanWriter } from '../storage/storage.js'
 import type { SpanDecoder } from './decoder-thread-client.js'
-import { encodeSpans } from './encode-spans.js'
 import type { SanitizeLimits } from './sanitize.js'
 
 export interface PipelineOptions extends SanitizeLimits {
@@ -70,26 +68,16 @@ export class Pipeline implements SpanSink {
   }
 
   async acceptBody(format: SpanFormat, body: Buffer, origin: SpanOrigin): Promise<void> {
-    // Not worth decoding: it would be refused.
-    if (this.closing) return this.enqueue(0, () => encodeSpans([], this.options), origin)
-    const spans = await this.decoder.decode(format, body)
-    return this.enqueue(spanCount(spans), () => spans, origin)
-  }
-
-  acceptSpans(spans: readonly Span[], origin: SpanOrigin): Promise<void> {
-    return this.enqueue(spans.length, () => encodeSpans(spans, this.options), origin)
-  }
-
-  /** Queues a request's spans, `count` of them, encoded by `encode` once they are taken. */
-  private enqueue(count: number, encode: () => EncodedSpans, origin: SpanOrigin): Promise<void> {
+    // Once closing, a body is refused without being decoded.
+    const spans = this.closing ? encodeSpanList([]) : await this.decoder.decode(format, body)
+    const count = spanCount(spans)
     this.observer?.spansReceived(origin, count)
     const refusal = this.refusal(count, origin)
     if (refusal) {
       this.observer?.spansRejected(origin, count, refusal.reason)
-      return Promise.reject(refusal.error)
+      throw refusal.error
     }
-    if (count === 0) return Promise.resolve()
-    const spans = encode()
+    if (count === 0) return
     return new Promise<void>((resolve, reject) => {
       this.queue.push({ spans, count, origin, resolve, reject })
       this.queuedSpans += count

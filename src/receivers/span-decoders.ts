@@ -1,9 +1,11 @@
 /**
- * Every span body format received over HTTP, with the function that decodes it into model
- * spans. The receivers pick the format (from the path and Content-Type); the pipeline runs the
- * decoding (large bodies on its decoding thread).
+ * Every span body format received (over HTTP, and Jaeger's protobuf over gRPC), with the
+ * function that decodes it into model spans. The receivers pick the format (from the path,
+ * Content-Type or gRPC method); the pipeline runs the decoding (large bodies on its decoding
+ * thread).
  */
 import type { Span } from '../model/span.js'
+import { decodePostSpansRequest } from './jaeger/post-spans-request.js'
 import { decodeJaegerThriftBatch } from './jaeger/thrift-batch.js'
 import { jaegerThriftToModel } from './jaeger/thrift-to-model.js'
 import { decodeZipkinV1Json } from './zipkin/v1-json.js'
@@ -20,6 +22,7 @@ export const SPAN_DECODERS = {
   'zipkin-v2-proto3': (body: Buffer) => zipkinV2ToModel(decodeZipkinV2Proto(body)),
   'jaeger-thrift-binary': (body: Buffer) => jaegerThriftToModel(decodeJaegerThriftBatch(body, 'binary')),
   'jaeger-thrift-compact': (body: Buffer) => jaegerThriftToModel(decodeJaegerThriftBatch(body, 'compact')),
+  'jaeger-proto': decodePostSpansRequest,
 } satisfies Record<string, (body: Buffer) => Span[]>
 
 export type SpanFormat = keyof typeof SPAN_DECODERS

@@ -1,5 +1,4 @@
 import type { BusyError } from '../errors.js'
-import type { Span } from '../model/span.js'
 import type { SpanFormat } from './span-decoders.js'
 
 /** Where a batch of spans came from, for logs and metrics. */
@@ -11,14 +10,13 @@ export interface SpanOrigin {
 }
 
 /**
- * What receivers hand spans to: a body in one of the span formats, or spans they decoded
- * themselves. Each resolves once every span is committed to storage. They reject with
+ * What receivers hand request bodies to, in one of the span formats. It resolves once every
+ * span is committed to storage. It rejects with
  * InvalidInputError for a malformed body, BusyError when the queue is full, TooLargeError for
  * too many spans and ShuttingDownError once the server is stopping; then nothing was stored.
  */
 export interface SpanSink {
   acceptBody(format: SpanFormat, body: Buffer, origin: SpanOrigin): Promise<void>
-  acceptSpans(spans: readonly Span[], origin: SpanOrigin): Promise<void>
   /**
    * Before a body of `bytes` is read: the BusyError to refuse it with, or undefined, and then
    * its bytes count against the queue until `received`. Under overload, bodies read only to be

@@ -7,8 +7,6 @@ import type * as grpc from '@grpc/grpc-js'
 import protobuf from 'protobufjs'
 import { serviceDefinition } from './grpc-server.js'
 
-/** The project's `proto/` folder, from both `src/` and `dist/`. */
-
 export interface JaegerProtoTimestamp {
   seconds: string
   nanos: number

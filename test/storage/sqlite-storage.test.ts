@@ -134,13 +134,13 @@ describe('SqliteStorage', () => {
   it('keeps spans across a restart on the same file', async () => {
     const dbPath = join(freshDir(), 'restart.db')
     let app = await startTestApp({ dbPath })
-    const span = modelSpan({ service: 'survivor' })
-    await app.pipeline.acceptSpans([span], { transport: 'http', format: 'test', bytes: 1000 })
+    const span = { traceId: 'a1'.repeat(8), id: 'b2'.repeat(8), name: 'get', timestamp: Date.now() * 1000, duration: 5, localEndpoint: { serviceName: 'survivor' } }
+    await app.pipeline.acceptBody('zipkin-v2-json', Buffer.from(JSON.stringify([span])), { transport: 'http', format: 'test', bytes: 1000 })
     await app.close()
 
     app = await startTestApp({ dbPath })
-    const { body } = await jaegerGet<{ traceID: string }[]>(app.urls.query, `/api/traces?service=survivor&start=0&end=${span.startTimeUs}`)
-    expect(body.data.map((t) => t.traceID)).toEqual([span.traceId.slice(16)])
+    const { body } = await jaegerGet<{ traceID: string }[]>(app.urls.query, `/api/traces?service=survivor&start=0&end=${span.timestamp}`)
+    expect(body.data.map((t) => t.traceID)).toEqual([span.traceId])
     await app.close()
   })
 

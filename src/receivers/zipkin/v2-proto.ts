@@ -5,8 +5,6 @@ import { InvalidInputError } from '../../errors.js'
 import { ipv6Text } from './ipv6-text.js'
 import type { ZipkinEndpoint, ZipkinKind, ZipkinV2Span } from './zipkin-v2-span.js'
 
-/** The project's `proto/` folder, from both `src/` and `dist/`. */
-
 interface ProtoEndpoint {
   serviceName?: string
   ipv4?: Uint8Array
