@@ -22,6 +22,10 @@ export class PendingRequests<T> {
     this.waiting.delete(id)
   }
 
+  get size(): number {
+    return this.waiting.size
+  }
+
   /** The thread stopped: no answer will come. */
   rejectAll(error: Error): void {
     for (const request of this.waiting.values()) request.reject(error)

@@ -37,3 +37,18 @@ describe.each([
     expect(spanCount(await decoder.decode('zipkin-v2-json', body(SPAN, bytes)))).toBe(1)
   })
 })
+
+describe('the decoding thread', () => {
+  it('stops after a while without bodies, and starts again for the next large one', async () => {
+    const decoder = new DecoderThreadClient({ maxTagValueLength: 5 }, 300)
+    try {
+      expect(spanCount(await decoder.decode('zipkin-v2-json', body(SPAN, 64 * 1024)))).toBe(1)
+      expect(decoder.threadRunning).toBe(true)
+      await expect.poll(() => decoder.threadRunning, { timeout: 5_000 }).toBe(false)
+      expect(spanCount(await decoder.decode('zipkin-v2-json', body(SPAN, 64 * 1024)))).toBe(1)
+      expect(decoder.threadRunning).toBe(true)
+    } finally {
+      await decoder.close()
+    }
+  })
+})

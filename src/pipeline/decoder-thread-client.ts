@@ -31,6 +31,12 @@ const THREAD_HEAP_MB = 128
 const THREAD_YOUNG_MB = 48
 
 /**
+ * A thread that decoded nothing for this long stops, and with it goes its heap (tens of MB
+ * after a burst); the next large body starts it again, in about 0.1 s.
+ */
+const IDLE_STOP_MS = 10_000
+
+/**
  * Smaller bodies (an Envoy batch of 5 spans is about 6 KB) are decoded where they arrived:
  * that takes a fraction of a millisecond, less than two hops between threads add to the
  * request, above all when busy cores make each hop wait to be scheduled.
@@ -39,8 +45,16 @@ const INLINE_MAX_BYTES = 16 * 1024
 
 export class DecoderThreadClient implements SpanDecoder {
   private thread: DecoderThread | undefined
+  private idleTimer: NodeJS.Timeout | undefined
 
-  constructor(private readonly limits: SanitizeLimits) {}
+  constructor(
+    private readonly limits: SanitizeLimits,
+    private readonly idleStopMs = IDLE_STOP_MS,
+  ) {}
+
+  get threadRunning(): boolean {
+    return this.thread?.running === true
+  }
 
   decode(format: SpanFormat, body: Buffer): Promise<EncodedSpans> {
     if (body.length <= INLINE_MAX_BYTES) {
@@ -51,10 +65,18 @@ export class DecoderThreadClient implements SpanDecoder {
       }
     }
     if (!this.thread?.running) this.thread = new DecoderThread(this.limits)
-    return this.thread.decode(format, body)
+    const thread = this.thread
+    clearTimeout(this.idleTimer)
+    const decoded = thread.decode(format, body)
+    const stopWhenIdle = () => {
+      if (thread.idle) this.idleTimer = setTimeout(() => thread.idle && void thread.stop(), this.idleStopMs).unref()
+    }
+    decoded.then(stopWhenIdle, stopWhenIdle)
+    return decoded
   }
 
   async close(): Promise<void> {
+    clearTimeout(this.idleTimer)
     await this.thread?.stop()
     this.thread = undefined
   }
@@ -73,6 +95,11 @@ class DecoderThread {
     })
     this.worker.on('error', (error) => this.stopped(error))
     this.worker.on('exit', (code) => this.stopped(new Error(`the span decoding thread stopped (exit code ${code})`)))
+  }
+
+  /** Nothing to decode: no body waits for its answer. */
+  get idle(): boolean {
+    return this.pending.size === 0
   }
 
   decode(format: SpanFormat, body: Buffer): Promise<EncodedSpans> {
