@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest'
+import { modelSpan } from '../../test/helpers/model-spans.js'
+import { encodeSpanList, isShared, kindOf, lineText, spanCount, termHashesOf, transferables } from './encoded-spans.js'
+import { decodeSpan, encodeSpan } from './span-codec.js'
+import { spanTermHashes } from './span-terms.js'
+import { hashString } from './string-hash.js'
+
+describe('encoded spans', () => {
+  const root = modelSpan({ service: 'shop', operationName: 'checkout', kind: 'client', tags: [{ key: 'user.id', type: 'string', value: 'ünï' }] })
+  const child = modelSpan({ service: 'stock', kind: 'server', shared: true, references: [{ type: 'child_of', traceId: root.traceId, spanId: root.spanId }] })
+  child.traceId = root.traceId
+  child.remoteEndpoint = { serviceName: 'shop' }
+  const encoded = encodeSpanList([root, child])
+
+  it('keeps each span as its line, and what a store files it by beside it', () => {
+    expect(spanCount(encoded)).toBe(2)
+    expect([0, 1].map((i) => decodeSpan(lineText(encoded, i)))).toEqual([root, child])
+    expect(encoded.lineHashes[1]).toBe(hashString(encodeSpan(child)) >>> 0)
+    expect(encoded.traceIds).toEqual([root.traceId, root.traceId])
+    expect(encoded.parentSpanIds).toEqual(['', root.spanId])
+    expect(encoded.serviceNames).toEqual(['shop', 'stock'])
+    expect(encoded.remoteServiceNames).toEqual(['', 'shop'])
+    expect([kindOf(encoded, 0), isShared(encoded, 0), kindOf(encoded, 1), isShared(encoded, 1)]).toEqual(['client', false, 'server', true])
+    expect([...encoded.startUs]).toEqual([root.startTimeUs, child.startTimeUs])
+    expect([...termHashesOf(encoded, 0)]).toEqual(spanTermHashes(root))
+    expect([...termHashesOf(encoded, 1)]).toEqual(spanTermHashes(child))
+  })
+
+  it('has a buffer of its own for each array, so that all can be transferred at once', () => {
+    const own = encodeSpanList([root, child])
+    const buffers = transferables(own)
+    expect(new Set(buffers).size).toBe(buffers.length)
+    expect(spanCount(structuredClone(own, { transfer: buffers }))).toBe(2)
+  })
+})
