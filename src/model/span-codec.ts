@@ -1,12 +1,12 @@
 /**
- * A span as one compact line of JSON with short keys: how decoded spans travel from the
- * decoding thread to the storage, and how the SQLite store keeps them in its blocks. Values
+ * A span as one compact line of JSON with short keys: the line of each span in encoded spans
+ * (encoded-spans.ts), as the SQLite store keeps it in its blocks. Values
  * JSON cannot hold exactly are tagged: int64 as a decimal string, binary as base64.
  */
 import type { Endpoint, Log, Reference, Span, SpanKind, Tag } from './span.js'
 
-/** A span encoded by `encodeSpan`. */
-export type EncodedSpan = string
+/** A span encoded by `encodeSpan`: one line of JSON. */
+export type SpanLine = string
 
 type StoredTag = [key: string, type: 's' | 'b' | 'i' | 'f' | 'x', value: string | boolean | number]
 
@@ -29,7 +29,7 @@ interface StoredSpan {
   w?: string[]
 }
 
-export function encodeSpan(span: Span): EncodedSpan {
+export function encodeSpan(span: Span): SpanLine {
   const stored: StoredSpan = {
     t: span.traceId,
     s: span.spanId,
@@ -51,7 +51,7 @@ export function encodeSpan(span: Span): EncodedSpan {
   return JSON.stringify(stored)
 }
 
-export function decodeSpan(line: EncodedSpan): Span {
+export function decodeSpan(line: SpanLine): Span {
   const stored = JSON.parse(line) as StoredSpan
   const span: Span = {
     traceId: stored.t,
