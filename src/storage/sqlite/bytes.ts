@@ -46,6 +46,13 @@ export class ByteWriter {
   }
 }
 
+/** The bytes ByteWriter.varint takes for `value`. */
+export function varintLength(value: number): number {
+  let bytes = 1
+  for (let rest = value; rest >= 0x80; rest = Math.floor(rest / 0x80)) bytes++
+  return bytes
+}
+
 export class ByteReader {
   offset = 0
 

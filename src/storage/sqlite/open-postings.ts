@@ -60,8 +60,9 @@ export class OpenPostings {
 
   /** Every key with its sequence numbers, by ascending key. */
   *sorted(): Iterable<[hash: number, seqs: readonly number[]]> {
-    const keys = Array.from({ length: this.keyCount }, (_, key) => key).sort((a, b) => this.keyHashes[a]! - this.keyHashes[b]!)
-    for (const key of keys) yield [this.keyHashes[key]!, this.seqsOf(key)]
+    // Keys have distinct hashes, so the hashes alone are sorted (natively, as a typed array:
+    // a comparator sort of a segment's keys took several times longer) and looked up again.
+    for (const hash of this.keyHashes.slice(0, this.keyCount).sort()) yield [hash, this.seqsOf(this.keyOf(hash, false))]
   }
 
   /** Adds the postings of a PostingsDelta. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { type PostingChunk, encodePostingChunks, findPostings } from './posting-chunks.js'
+import { CHUNK_MAX_BYTES, type PostingChunk, encodePostingChunks, findPostings } from './posting-chunks.js'
 
 /** The chunk a key is looked up in: the last one starting at or before it, as the SQL does. */
 function chunkFor(chunks: PostingChunk[], hash: number): PostingChunk | undefined {
@@ -22,5 +22,15 @@ describe('posting chunks', () => {
       expect(chunk && findPostings(chunk, hash + 1, firstSeq)).toBeUndefined()
     }
     expect(chunkFor(chunks, 0)).toBeUndefined()
+    for (const chunk of chunks) expect(chunk.data.length).toBeLessThanOrEqual(CHUNK_MAX_BYTES)
+  })
+
+  it('give a key with more postings than a chunk holds a chunk of its own', () => {
+    const firstSeq = 5
+    const long = Array.from({ length: 2_000 }, (_, i) => firstSeq + 3 * i)
+    const lists: [number, number[]][] = [[10, [6]], [20, long], [30, [7, 9]]]
+    const chunks = encodePostingChunks(lists, firstSeq)
+    expect(chunks.map((chunk) => chunk.firstHash)).toEqual([10, 20, 30])
+    for (const [hash, seqs] of lists) expect(findPostings(chunkFor(chunks, hash)!, hash, firstSeq)).toEqual(seqs)
   })
 })

@@ -5,13 +5,13 @@
  * key's sequence numbers are varint deltas from the segment's first span, so a key held by one
  * span costs a few bytes instead of a B-tree row.
  */
-import { ByteReader, ByteWriter } from './bytes.js'
+import { ByteReader, ByteWriter, varintLength } from './bytes.js'
 
 /**
  * Chunks stay under this size so that four fit in a 4 KB page: chunks just over half a page
  * left a quarter of the table's pages unused.
  */
-const CHUNK_MAX_BYTES = 960
+export const CHUNK_MAX_BYTES = 960
 
 export interface PostingChunk {
   firstHash: number
@@ -24,22 +24,26 @@ export function encodePostingChunks(lists: Iterable<readonly [hash: number, seqs
   let firstHash = 0
   let previousHash = 0
   for (const [hash, seqs] of lists) {
-    const entry = new ByteWriter()
-    entry.varint(seqs.length)
+    let entryBytes = varintLength(seqs.length)
     let previousSeq = firstSeq
     for (const seq of seqs) {
-      entry.varint(seq - previousSeq)
+      entryBytes += varintLength(seq - previousSeq)
       previousSeq = seq
     }
     // A key delta takes at most 5 bytes.
-    if (out.size > 0 && out.size + 5 + entry.size > CHUNK_MAX_BYTES) {
+    if (out.size > 0 && out.size + 5 + entryBytes > CHUNK_MAX_BYTES) {
       chunks.push({ firstHash, data: out.toBuffer() })
       out = new ByteWriter()
     }
     if (out.size === 0) firstHash = previousHash = hash
     out.varint(hash - previousHash)
     previousHash = hash
-    out.bytes(entry.toBuffer())
+    out.varint(seqs.length)
+    previousSeq = firstSeq
+    for (const seq of seqs) {
+      out.varint(seq - previousSeq)
+      previousSeq = seq
+    }
   }
   if (out.size > 0) chunks.push({ firstHash, data: out.toBuffer() })
   return chunks
