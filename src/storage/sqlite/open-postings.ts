@@ -7,6 +7,8 @@
  * close to a million entries, which as JavaScript objects cost about ten times the memory and
  * gave the garbage collector that many more objects to trace on every full collection.
  */
+import type { SortedPostings } from './posting-chunks.js'
+
 const INITIAL_KEYS = 1 << 12
 const INITIAL_ENTRIES = 1 << 14
 const NO_ENTRY = -1
@@ -27,8 +29,9 @@ export class OpenPostings {
   private keyNewest = new Int32Array(INITIAL_KEYS)
   private keyEntries = new Uint32Array(INITIAL_KEYS)
   private keyCount = 0
-  /** Per entry: its span (sequence number less `firstSeq`) and the same key's previous entry. */
+  /** Per entry: its span (sequence number less `firstSeq`), its key and the same key's previous entry. */
   private entrySpans = new Uint32Array(INITIAL_ENTRIES)
+  private entryKeys = new Uint32Array(INITIAL_ENTRIES)
   private entryPrevious = new Int32Array(INITIAL_ENTRIES)
   private entryCount = 0
 
@@ -46,6 +49,7 @@ export class OpenPostings {
       if (newest !== NO_ENTRY && this.entrySpans[newest] === span) continue
       if (this.entryCount === this.entrySpans.length) this.growEntries()
       this.entrySpans[this.entryCount] = span
+      this.entryKeys[this.entryCount] = key
       this.entryPrevious[this.entryCount] = newest
       this.keyNewest[key] = this.entryCount++
       this.keyEntries[key]!++
@@ -59,10 +63,29 @@ export class OpenPostings {
   }
 
   /** Every key with its sequence numbers, by ascending key. */
-  *sorted(): Iterable<[hash: number, seqs: readonly number[]]> {
-    // Keys have distinct hashes, so the hashes alone are sorted (natively, as a typed array:
-    // a comparator sort of a segment's keys took several times longer) and looked up again.
-    for (const hash of this.keyHashes.slice(0, this.keyCount).sort()) yield [hash, this.seqsOf(this.keyOf(hash, false))]
+  sorted(): SortedPostings {
+    // Every entry is put in its key's place in one pass in entry order: following each key's
+    // chain of previous entries instead costs a cache miss per entry, most of a segment's seal.
+    const keys = this.keysByHash()
+    const next = new Uint32Array(this.keyCount)
+    const ends = new Uint32Array(this.keyCount)
+    let end = 0
+    keys.forEach((key, i) => {
+      next[key] = end
+      ends[i] = end += this.keyEntries[key]!
+    })
+    const { entryKeys, entrySpans, firstSeq } = this
+    const seqs = new Float64Array(this.entryCount)
+    for (let entry = 0; entry < seqs.length; entry++) seqs[next[entryKeys[entry]!]!++] = firstSeq + entrySpans[entry]!
+    return { hashes: keys.map((key) => this.keyHashes[key]!), ends, seqs }
+  }
+
+  /** Key indexes by ascending hash: keys have distinct hashes, so the hashes alone are sorted (natively, as a typed array) and looked up again. */
+  private keysByHash(): Uint32Array {
+    return this.keyHashes
+      .slice(0, this.keyCount)
+      .sort()
+      .map((hash) => this.keyOf(hash, false))
   }
 
   /** Adds the postings of a PostingsDelta. */
@@ -132,6 +155,7 @@ export class OpenPostings {
   private growEntries(): void {
     const size = 2 * this.entrySpans.length
     this.entrySpans = grown(this.entrySpans, new Uint32Array(size))
+    this.entryKeys = grown(this.entryKeys, new Uint32Array(size))
     this.entryPrevious = grown(this.entryPrevious, new Int32Array(size))
   }
 }

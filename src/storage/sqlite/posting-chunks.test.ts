@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest'
-import { CHUNK_MAX_BYTES, type PostingChunk, encodePostingChunks, findPostings } from './posting-chunks.js'
+import { CHUNK_MAX_BYTES, type PostingChunk, type SortedPostings, encodePostingChunks, findPostings } from './posting-chunks.js'
+
+/** [hash, sequence numbers] pairs, by ascending hash, as the typed arrays the encoder takes. */
+function sortedPostings(lists: [number, number[]][]): SortedPostings {
+  let end = 0
+  return { hashes: Uint32Array.from(lists, ([hash]) => hash), ends: Uint32Array.from(lists, ([, seqs]) => (end += seqs.length)), seqs: Float64Array.from(lists.flatMap(([, seqs]) => seqs)) }
+}
 
 /** The chunk a key is looked up in: the last one starting at or before it, as the SQL does. */
 function chunkFor(chunks: PostingChunk[], hash: number): PostingChunk | undefined {
@@ -14,7 +20,7 @@ describe('posting chunks', () => {
       const count = 1 + (hash % 5)
       lists.push([hash, Array.from({ length: count }, (_, i) => firstSeq + (hash % 1000) + i * 37)])
     }
-    const chunks = encodePostingChunks(lists, firstSeq)
+    const chunks = encodePostingChunks(sortedPostings(lists), firstSeq)
     expect(chunks.length).toBeGreaterThan(1)
     for (const [hash, seqs] of lists) expect(findPostings(chunkFor(chunks, hash)!, hash, firstSeq)).toEqual(seqs)
     for (const [hash] of lists) {
@@ -29,7 +35,7 @@ describe('posting chunks', () => {
     const firstSeq = 5
     const long = Array.from({ length: 2_000 }, (_, i) => firstSeq + 3 * i)
     const lists: [number, number[]][] = [[10, [6]], [20, long], [30, [7, 9]]]
-    const chunks = encodePostingChunks(lists, firstSeq)
+    const chunks = encodePostingChunks(sortedPostings(lists), firstSeq)
     expect(chunks.map((chunk) => chunk.firstHash)).toEqual([10, 20, 30])
     for (const [hash, seqs] of lists) expect(findPostings(chunkFor(chunks, hash)!, hash, firstSeq)).toEqual(seqs)
   })

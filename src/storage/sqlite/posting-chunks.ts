@@ -18,17 +18,26 @@ export interface PostingChunk {
   data: Buffer
 }
 
-export function encodePostingChunks(lists: Iterable<readonly [hash: number, seqs: readonly number[]]>, firstSeq: number): PostingChunk[] {
+/** Postings by ascending key: key `i` has hash `hashes[i]` and sequence numbers `seqs[ends[i - 1] .. ends[i]]`, ascending. */
+export interface SortedPostings {
+  hashes: Uint32Array
+  ends: Uint32Array
+  seqs: Float64Array
+}
+
+export function encodePostingChunks({ hashes, ends, seqs }: SortedPostings, firstSeq: number): PostingChunk[] {
   const chunks: PostingChunk[] = []
   let out = new ByteWriter()
   let firstHash = 0
   let previousHash = 0
-  for (const [hash, seqs] of lists) {
-    let entryBytes = varintLength(seqs.length)
+  for (let key = 0, start = 0; key < hashes.length; start = ends[key++]!) {
+    const hash = hashes[key]!
+    const end = ends[key]!
+    let entryBytes = varintLength(end - start)
     let previousSeq = firstSeq
-    for (const seq of seqs) {
-      entryBytes += varintLength(seq - previousSeq)
-      previousSeq = seq
+    for (let i = start; i < end; i++) {
+      entryBytes += varintLength(seqs[i]! - previousSeq)
+      previousSeq = seqs[i]!
     }
     // A key delta takes at most 5 bytes.
     if (out.size > 0 && out.size + 5 + entryBytes > CHUNK_MAX_BYTES) {
@@ -38,11 +47,11 @@ export function encodePostingChunks(lists: Iterable<readonly [hash: number, seqs
     if (out.size === 0) firstHash = previousHash = hash
     out.varint(hash - previousHash)
     previousHash = hash
-    out.varint(seqs.length)
+    out.varint(end - start)
     previousSeq = firstSeq
-    for (const seq of seqs) {
-      out.varint(seq - previousSeq)
-      previousSeq = seq
+    for (let i = start; i < end; i++) {
+      out.varint(seqs[i]! - previousSeq)
+      previousSeq = seqs[i]!
     }
   }
   if (out.size > 0) chunks.push({ firstHash, data: out.toBuffer() })
