@@ -89,6 +89,20 @@ describe('SqliteStorage', () => {
     await storage.close()
   })
 
+  it('finds spans by a term most spans of a sealed segment hold, kept as a bitmap', async () => {
+    const storage = new SqliteStorage({ path: join(freshDir(), 'dense.db'), segmentSpans: 16 })
+    const spans = Array.from({ length: 40 }, (_, i) =>
+      modelSpan({ service: 'shop', startTimeUs: 1_700_000_000_000_000 + i * 1_000_000, tags: i % 8 === 5 ? [] : [{ key: 'common', type: 'string', value: 'yes' }] }),
+    )
+    await storage.writeSpans(spans.slice(0, 20))
+    await storage.writeSpans(spans.slice(20))
+    const segments = storage.db.prepare('SELECT count(*) AS n FROM segments').get() as { n: number }
+    expect(segments.n).toBe(2)
+    const found = await storage.findTraceIds({ serviceName: 'shop', tags: [{ key: 'common', value: 'yes' }], limit: 100 })
+    expect(found).toEqual(spans.filter((_, i) => i % 8 !== 5).reverse().map((span) => span.traceId))
+    await storage.close()
+  })
+
   it('never answers with a span that only shares the hash of a searched term', async () => {
     // Two values of one key whose index keys collide for the first service (id 1).
     const seen = new Map<number, string>()

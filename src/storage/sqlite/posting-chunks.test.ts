@@ -33,10 +33,21 @@ describe('posting chunks', () => {
 
   it('give a key with more postings than a chunk holds a chunk of its own', () => {
     const firstSeq = 5
-    const long = Array.from({ length: 2_000 }, (_, i) => firstSeq + 3 * i)
+    const long = Array.from({ length: 2_000 }, (_, i) => firstSeq + 300 * i)
     const lists: [number, number[]][] = [[10, [6]], [20, long], [30, [7, 9]]]
     const chunks = encodePostingChunks(sortedPostings(lists), firstSeq)
     expect(chunks.map((chunk) => chunk.firstHash)).toEqual([10, 20, 30])
     for (const [hash, seqs] of lists) expect(findPostings(chunkFor(chunks, hash)!, hash, firstSeq)).toEqual(seqs)
+  })
+
+  it('keep a key held by most spans as a bitmap of a bit per span', () => {
+    const firstSeq = 2 ** 40
+    const everySpan = Array.from({ length: 100 }, (_, i) => firstSeq + i)
+    const mostSpans = Array.from({ length: 4_000 }, (_, i) => firstSeq + i + (i >> 2))
+    const lists: [number, number[]][] = [[1, [firstSeq + 3]], [2, everySpan], [3, [firstSeq, firstSeq + 4_999]], [4, mostSpans]]
+    const chunks = encodePostingChunks(sortedPostings(lists), firstSeq)
+    for (const [hash, seqs] of lists) expect(findPostings(chunkFor(chunks, hash)!, hash, firstSeq)).toEqual(seqs)
+    // 4,000 spans in 5,000: 625 bytes of bitmap, where a list takes a byte a span.
+    expect(chunks.reduce((bytes, chunk) => bytes + chunk.data.length, 0)).toBeLessThan(700)
   })
 })
