@@ -38,13 +38,21 @@ export function serviceDefinition(root: Root, serviceName: string): grpc.Service
 
 /** Decodes a request into a plain object: int64 as decimal strings, enums as numbers, defaults filled in. */
 export function decodeMessage<T>(type: Type, bytes: Buffer): T {
-  let message
+  return type.toObject(decodeWireMessage(type, bytes), { longs: String, enums: Number, defaults: true, arrays: true }) as T
+}
+
+/**
+ * Decodes a request as protobufjs does, without copying it into a plain object: a field not
+ * on the wire reads as its default from the message's prototype, an int64 is a Long, bytes a
+ * Buffer (an empty array when absent). For the ingest path, where the copy cost a fifth of
+ * decoding a span, above all the empty Buffer it made for every absent bytes field.
+ */
+export function decodeWireMessage<T>(type: Type, bytes: Buffer): T {
   try {
-    message = type.decode(bytes)
+    return type.decode(bytes) as unknown as T
   } catch (error) {
     throw new InvalidInputError(`the request is not a valid ${type.name} message (${(error as Error).message})`)
   }
-  return type.toObject(message, { longs: String, enums: Number, defaults: true, arrays: true }) as T
 }
 
 /** A status for anything a handler threw: ours with its code and message, anything else INTERNAL without details. */

@@ -1,14 +1,21 @@
 /**
- * Jaeger's api_v2 protobuf messages (proto/*.proto) loaded by reflection, and the shapes their
- * decoded plain objects have (int64 as decimal strings, enums as numbers, bytes as Buffer).
+ * Jaeger's api_v2 protobuf messages (proto/*.proto) loaded by reflection, and the shapes the
+ * collector reads them in, as protobufjs decodes them (decodeWireMessage): enums as numbers,
+ * int64 as a Long, bytes as a Buffer (an empty array when absent).
  */
 import { PROTO_DIR } from '../project-files.js'
 import type * as grpc from '@grpc/grpc-js'
 import protobuf from 'protobufjs'
 import { serviceDefinition } from './grpc-server.js'
 
+/**
+ * An int64: a Long (low and high 32 bits, high signed) as decoded; a decimal string in the
+ * plain objects of decodeMessage (the query service's requests).
+ */
+export type ProtoInt64 = { low: number; high: number } | string | number
+
 export interface JaegerProtoTimestamp {
-  seconds: string
+  seconds: ProtoInt64
   nanos: number
 }
 export type JaegerProtoDuration = JaegerProtoTimestamp
@@ -19,9 +26,9 @@ export interface JaegerProtoKeyValue {
   vType: number
   vStr: string
   vBool: boolean
-  vInt64: string
+  vInt64: ProtoInt64
   vFloat64: number
-  vBinary: Buffer
+  vBinary: Uint8Array
 }
 
 export interface JaegerProtoLog {
@@ -30,8 +37,8 @@ export interface JaegerProtoLog {
 }
 
 export interface JaegerProtoSpanRef {
-  traceId: Buffer
-  spanId: Buffer
+  traceId: Uint8Array
+  spanId: Uint8Array
   /** CHILD_OF 0, FOLLOWS_FROM 1. */
   refType: number
 }
@@ -42,8 +49,8 @@ export interface JaegerProtoProcess {
 }
 
 export interface JaegerProtoSpan {
-  traceId: Buffer
-  spanId: Buffer
+  traceId: Uint8Array
+  spanId: Uint8Array
   operationName: string
   references: JaegerProtoSpanRef[]
   flags: number

@@ -1,7 +1,7 @@
 /** Decodes the body of a `CollectorService/PostSpans` call, a PostSpansRequest, into model spans. */
 import type protobuf from 'protobufjs'
 import type { Span } from '../../model/span.js'
-import { decodeMessage } from '../../server/grpc-server.js'
+import { decodeWireMessage } from '../../server/grpc-server.js'
 import { type JaegerProtoBatch, loadJaegerProto } from '../../server/jaeger-proto.js'
 import { jaegerProtoToModel } from './proto-to-model.js'
 
@@ -9,6 +9,6 @@ let requestType: protobuf.Type | undefined
 
 export function decodePostSpansRequest(body: Buffer): Span[] {
   requestType ??= loadJaegerProto().type('PostSpansRequest')
-  const { batch } = decodeMessage<{ batch: JaegerProtoBatch | null }>(requestType, body)
+  const { batch } = decodeWireMessage<{ batch: JaegerProtoBatch | null }>(requestType, body)
   return batch ? jaegerProtoToModel(batch) : []
 }

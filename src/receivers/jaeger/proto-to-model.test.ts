@@ -9,8 +9,9 @@ function protoSpan(extra: Partial<JaegerProtoSpan> = {}): JaegerProtoSpan {
     operationName: 'op',
     references: [],
     flags: 0,
-    startTime: { seconds: '1700000000', nanos: 123_456_789 },
-    duration: { seconds: '0', nanos: 7_000 },
+    // int64 fields decode as Longs: low and high 32 bits.
+    startTime: { seconds: { low: 1_700_000_000, high: 0 }, nanos: 123_456_789 },
+    duration: { seconds: { low: 0, high: 0 }, nanos: 7_000 },
     tags: [],
     logs: [],
     process: null,
@@ -37,7 +38,15 @@ describe('jaegerProtoToModel', () => {
     expect(() => jaegerProtoToModel({ spans: [protoSpan()], process: null })).toThrow(/batch\.spans\[0\]\.process is missing/)
     const badRef = protoSpan({ references: [{ traceId: Buffer.alloc(16, 1), spanId: Buffer.alloc(4, 1), refType: 0 }] })
     expect(() => jaegerProtoToModel({ spans: [badRef], process: { serviceName: 's', tags: [] } })).toThrow(/batch\.spans\[0\]\.references\[0\]\.spanId: expected 8 bytes/)
-    const badTime = protoSpan({ startTime: { seconds: '-5', nanos: 0 } })
-    expect(() => jaegerProtoToModel({ spans: [badTime], process: { serviceName: 's', tags: [] } })).toThrow(/batch\.spans\[0\]\.startTime/)
+    const badTime = protoSpan({ startTime: { seconds: { low: -5, high: -1 }, nanos: 0 } })
+    expect(() => jaegerProtoToModel({ spans: [badTime], process: { serviceName: 's', tags: [] } })).toThrow(/batch\.spans\[0\]\.startTime: .* got -5s 0ns/)
+  })
+
+  it('reads int64 values from both halves of a Long, signed', () => {
+    const int64 = (low: number, high: number) => ({ key: 'n', vType: 2, vStr: '', vBool: false, vInt64: { low, high }, vFloat64: 0, vBinary: new Uint8Array() })
+    const tags = [int64(1, 0x200000), int64(-2, -1), int64(-1, 0x7fffffff)]
+    const [span] = jaegerProtoToModel({ spans: [protoSpan({ tags, startTime: { seconds: { low: 5, high: 1 }, nanos: 0 } })], process: { serviceName: 's', tags: [] } })
+    expect(span!.tags.map((tag) => tag.value)).toEqual([2n ** 53n + 1n, -2n, 2n ** 63n - 1n])
+    expect(span!.startTimeUs).toBe((2 ** 32 + 5) * 1_000_000)
   })
 })

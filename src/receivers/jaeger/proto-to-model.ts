@@ -8,6 +8,7 @@ import type {
   JaegerProtoProcess,
   JaegerProtoSpan,
   JaegerProtoTimestamp,
+  ProtoInt64,
 } from '../../server/jaeger-proto.js'
 import { spanKindOf } from './span-kind-tag.js'
 
@@ -64,7 +65,7 @@ function convertKeyValue(kv: JaegerProtoKeyValue, path: string): Tag {
     case 1:
       return { key: kv.key, type: 'bool', value: kv.vBool }
     case 2:
-      return { key: kv.key, type: 'int64', value: BigInt(kv.vInt64) }
+      return { key: kv.key, type: 'int64', value: int64Of(kv.vInt64) }
     case 3:
       return { key: kv.key, type: 'float64', value: kv.vFloat64 }
     case 4:
@@ -75,27 +76,36 @@ function convertKeyValue(kv: JaegerProtoKeyValue, path: string): Tag {
 }
 
 /** 16 bytes, big-endian (high half first), as Jaeger's TraceID marshals. */
-function traceIdOf(bytes: Buffer, path: string): TraceId {
-  const id = bytes.length === 16 ? normalizeTraceId(bytes.toString('hex')) : undefined
+function traceIdOf(bytes: Uint8Array, path: string): TraceId {
+  const id = bytes.length === 16 ? normalizeTraceId(hex(bytes)) : undefined
   if (!id) throw new InvalidInputError(`${path}: expected 16 bytes, not all zero, got ${describeBytes(bytes)}`)
   return id
 }
 
-function spanIdOf(bytes: Buffer, path: string): SpanId {
-  const id = bytes.length === 8 ? normalizeSpanId(bytes.toString('hex')) : undefined
+function spanIdOf(bytes: Uint8Array, path: string): SpanId {
+  const id = bytes.length === 8 ? normalizeSpanId(hex(bytes)) : undefined
   if (!id) throw new InvalidInputError(`${path}: expected 8 bytes, not all zero, got ${describeBytes(bytes)}`)
   return id
 }
 
-function describeBytes(bytes: Buffer): string {
-  return bytes.length === 0 ? 'none' : `${bytes.length} bytes (${bytes.subarray(0, 16).toString('hex')})`
+function hex(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('hex')
+}
+
+function describeBytes(bytes: Uint8Array): string {
+  return bytes.length === 0 ? 'none' : `${bytes.length} bytes (${hex(bytes.subarray(0, 16))})`
+}
+
+function int64Of(value: ProtoInt64): bigint {
+  return typeof value === 'object' ? BigInt(value.high) * 0x1_0000_0000n + BigInt(value.low >>> 0) : BigInt(value)
 }
 
 /** A Timestamp or Duration in whole microseconds; sub-microsecond digits are dropped, as Jaeger's UI model does. */
 export function timestampUs(value: JaegerProtoTimestamp, path: string): number {
-  const us = BigInt(value.seconds) * 1_000_000n + BigInt(Math.trunc(value.nanos / 1000))
+  const seconds = int64Of(value.seconds)
+  const us = seconds * 1_000_000n + BigInt(Math.trunc(value.nanos / 1000))
   if (us < 0n || us > BigInt(Number.MAX_SAFE_INTEGER) || value.nanos < 0 || value.nanos > 999_999_999) {
-    throw new InvalidInputError(`${path}: expected a non-negative time in range, got ${value.seconds}s ${value.nanos}ns`)
+    throw new InvalidInputError(`${path}: expected a non-negative time in range, got ${seconds}s ${value.nanos}ns`)
   }
   return Number(us)
 }
