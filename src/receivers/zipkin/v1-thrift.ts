@@ -74,21 +74,19 @@ function readSpan(protocol: Protocol, path: string, bodyBytes: number): ZipkinV1
         span.parentId = i64Hex(protocol)
         break
       case 6:
-        span.annotations = readList(protocol, `${path}.annotations`, bodyBytes, (i) => readAnnotation(protocol, `${path}.annotations[${i}]`))
+        span.annotations = readList(protocol, `${path}.annotations`, bodyBytes, (list, i) => readAnnotation(protocol, list, i))
         break
       case 8:
-        span.binaryAnnotations = readList(protocol, `${path}.binary_annotations`, bodyBytes, (i) =>
-          readBinaryAnnotation(protocol, `${path}.binary_annotations[${i}]`),
-        )
+        span.binaryAnnotations = readList(protocol, `${path}.binary_annotations`, bodyBytes, (list, i) => readBinaryAnnotation(protocol, list, i))
         break
       case 9:
         span.debug = protocol.readBool()
         break
       case 10:
-        span.timestamp = microseconds(protocol, `${path}.timestamp`)
+        span.timestamp = microseconds(protocol, () => `${path}.timestamp`)
         break
       case 11:
-        span.duration = microseconds(protocol, `${path}.duration`)
+        span.duration = microseconds(protocol, () => `${path}.duration`)
         break
       case 12:
         traceIdHigh = i64Hex(protocol)
@@ -105,40 +103,41 @@ function readSpan(protocol: Protocol, path: string, bodyBytes: number): ZipkinV1
   return { traceId, id, ...span }
 }
 
-function readList<T>(protocol: Protocol, path: string, bodyBytes: number, element: (i: number) => T): T[] {
+/** `element` gets the list's path and its index, to name the element only in an error. */
+function readList<T>(protocol: Protocol, path: string, bodyBytes: number, element: (path: string, i: number) => T): T[] {
   const { etype, size } = protocol.readListBegin()
   if (etype !== T.STRUCT) throw new InvalidInputError(`${path}: expected a list of structs, got element type ${etype}`)
   checkSize(size, bodyBytes, path)
   const items: T[] = []
-  for (let i = 0; i < size; i++) items.push(element(i))
+  for (let i = 0; i < size; i++) items.push(element(path, i))
   protocol.readListEnd()
   return items
 }
 
-function microseconds(protocol: Protocol, path: string): number {
+function microseconds(protocol: Protocol, path: () => string): number {
   const value = protocol.readI64()
   const number = value.toNumber(false)
-  if (!Number.isSafeInteger(number) || number < 0) throw new InvalidInputError(`${path}: expected non-negative microseconds, got ${value.toOctetString()} (hex)`)
+  if (!Number.isSafeInteger(number) || number < 0) throw new InvalidInputError(`${path()}: expected non-negative microseconds, got ${value.toOctetString()} (hex)`)
   return number
 }
 
-function readAnnotation(protocol: Protocol, path: string): ZipkinV1Annotation {
+function readAnnotation(protocol: Protocol, list: string, i: number): ZipkinV1Annotation {
   let timestamp: number | undefined
   let value: string | undefined
   let endpoint: ZipkinEndpoint | undefined
   readStruct(protocol, (fid, type) => {
-    if (fid === 1 && type === T.I64) timestamp = microseconds(protocol, `${path}.timestamp`)
+    if (fid === 1 && type === T.I64) timestamp = microseconds(protocol, () => `${list}[${i}].timestamp`)
     else if (fid === 2 && type === T.STRING) value = protocol.readString()
     else if (fid === 3 && type === T.STRUCT) endpoint = readEndpoint(protocol)
     else return false
     return true
   })
-  if (timestamp === undefined) throw new InvalidInputError(`${path}.timestamp is missing`)
-  if (value === undefined) throw new InvalidInputError(`${path}.value is missing`)
+  if (timestamp === undefined) throw new InvalidInputError(`${list}[${i}].timestamp is missing`)
+  if (value === undefined) throw new InvalidInputError(`${list}[${i}].value is missing`)
   return endpoint ? { timestamp, value, endpoint } : { timestamp, value }
 }
 
-function readBinaryAnnotation(protocol: Protocol, path: string): ZipkinV1BinaryAnnotation {
+function readBinaryAnnotation(protocol: Protocol, list: string, i: number): ZipkinV1BinaryAnnotation {
   let key: string | undefined
   let bytes: Buffer | undefined
   let type = 6 // STRING when absent, as Zipkin reads it
@@ -151,16 +150,16 @@ function readBinaryAnnotation(protocol: Protocol, path: string): ZipkinV1BinaryA
     else return false
     return true
   })
-  if (key === undefined) throw new InvalidInputError(`${path}.key is missing`)
-  const value = typedValue(type, bytes ?? Buffer.alloc(0), `${path}.value`)
+  if (key === undefined) throw new InvalidInputError(`${list}[${i}].key is missing`)
+  const value = typedValue(type, bytes ?? Buffer.alloc(0), () => `${list}[${i}].value`)
   return endpoint ? { key, ...value, endpoint } : { key, ...value }
 }
 
 /** Reads a binary annotation's bytes as its declared type; numbers are big-endian. */
-function typedValue(typeNumber: number, bytes: Buffer, path: string): ZipkinV1Value {
+function typedValue(typeNumber: number, bytes: Buffer, path: () => string): ZipkinV1Value {
   const type = VALUE_TYPES[typeNumber]
   const need = (length: number) => {
-    if (bytes.length !== length) throw new InvalidInputError(`${path}: a ${type} value takes ${length} bytes, got ${bytes.length}`)
+    if (bytes.length !== length) throw new InvalidInputError(`${path()}: a ${type} value takes ${length} bytes, got ${bytes.length}`)
   }
   switch (type) {
     case 'BOOL':
@@ -183,7 +182,7 @@ function typedValue(typeNumber: number, bytes: Buffer, path: string): ZipkinV1Va
     case 'STRING':
       return { type, value: bytes.toString('utf8') }
     default:
-      throw new InvalidInputError(`${path}: annotation_type ${typeNumber} is not one of 0 (BOOL) to 6 (STRING)`)
+      throw new InvalidInputError(`${path()}: annotation_type ${typeNumber} is not one of 0 (BOOL) to 6 (STRING)`)
   }
 }
 
@@ -192,7 +191,7 @@ function readEndpoint(protocol: Protocol): ZipkinEndpoint {
   readStruct(protocol, (fid, type) => {
     if (fid === 1 && type === T.I32) {
       const packed = protocol.readI32() >>> 0
-      if (packed !== 0) endpoint.ipv4 = [24, 16, 8, 0].map((shift) => (packed >>> shift) & 0xff).join('.')
+      if (packed !== 0) endpoint.ipv4 = `${packed >>> 24}.${(packed >>> 16) & 0xff}.${(packed >>> 8) & 0xff}.${packed & 0xff}`
     } else if (fid === 2 && type === T.I16) {
       // Thrift has no unsigned types: ports above 32767 arrive negative.
       const port = protocol.readI16() & 0xffff
