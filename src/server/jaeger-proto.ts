@@ -12,7 +12,7 @@ import { serviceDefinition } from './grpc-server.js'
  * An int64: a Long (low and high 32 bits, high signed) as decoded; a decimal string in the
  * plain objects of decodeMessage (the query service's requests).
  */
-export type ProtoInt64 = { low: number; high: number } | string | number
+export type ProtoInt64 = { low: number; high: number } | string
 
 export interface JaegerProtoTimestamp {
   seconds: ProtoInt64
