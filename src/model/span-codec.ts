@@ -1,7 +1,7 @@
 /**
  * A span as one compact line of JSON with short keys: the line of each span in encoded spans
- * (encoded-spans.ts), as the SQLite store keeps it in its blocks. Values
- * JSON cannot hold exactly are tagged: int64 as a decimal string, binary as base64.
+ * (encoded-spans.ts), as the SQLite store keeps it in its blocks. Values JSON cannot hold
+ * exactly are tagged: int64 as a decimal string, binary as base64.
  */
 import type { Endpoint, Log, Reference, Span, SpanKind, Tag } from './span.js'
 
