@@ -40,54 +40,78 @@ const SHARED_BIT = 0x80
 
 /** Sanitized spans, encoded. */
 export function encodeSpanList(spans: readonly Span[]): EncodedSpans {
-  return collectEncodedSpans(spans, spans.map(encodeSpan))
+  const builder = new EncodedSpansBuilder()
+  for (const span of spans) builder.add(span)
+  return builder.finish()
 }
 
 /** Spans with their lines as encoded already (by `encodeSpan`, now or when stored). */
 export function collectEncodedSpans(spans: readonly Span[], lines: readonly string[]): EncodedSpans {
-  const count = spans.length
-  const lineEnds = new Uint32Array(count)
-  let bytes = 0
-  for (let i = 0; i < count; i++) lineEnds[i] = bytes += Buffer.byteLength(lines[i]!)
-  // An ArrayBuffer of its own (not a slice of Buffer's pool), so that it can be transferred.
-  const text = new Uint8Array(bytes)
-  const textWriter = Buffer.from(text.buffer)
-  const termHashes: number[] = []
-  const termEnds = new Uint32Array(count)
-  const encoded: EncodedSpans = {
-    text,
-    lineEnds,
+  const builder = new EncodedSpansBuilder()
+  spans.forEach((span, i) => builder.add(span, lines[i]))
+  return builder.finish()
+}
+
+/**
+ * Encodes spans one at a time, keeping only what `EncodedSpans` holds of each: a decoder can
+ * hand over each span as it is read, and the span is garbage before the next one is read.
+ */
+export class EncodedSpansBuilder {
+  private readonly lines: string[] = []
+  private readonly kinds: number[] = []
+  private readonly startUs: number[] = []
+  private readonly durationUs: number[] = []
+  private readonly lineHashes: number[] = []
+  private readonly termHashes: number[] = []
+  private readonly termEnds: number[] = []
+  private readonly encoded: Omit<EncodedSpans, 'text' | 'lineEnds' | 'kinds' | 'startUs' | 'durationUs' | 'lineHashes' | 'termHashes' | 'termEnds'> = {
     traceIds: [],
     spanIds: [],
     parentSpanIds: [],
     serviceNames: [],
     operationNames: [],
     remoteServiceNames: [],
-    kinds: new Uint8Array(count),
-    startUs: new Float64Array(count),
-    durationUs: new Float64Array(count),
-    lineHashes: new Uint32Array(count),
-    termHashes: new Float64Array(0),
-    termEnds,
   }
-  spans.forEach((span, i) => {
-    const line = lines[i]!
-    textWriter.write(line, i === 0 ? 0 : lineEnds[i - 1]!)
+
+  /** A sanitized span, and its line when it was encoded already. */
+  add(span: Span, line: string = encodeSpan(span)): void {
+    const encoded = this.encoded
+    this.lines.push(line)
     encoded.traceIds.push(span.traceId)
     encoded.spanIds.push(span.spanId)
     encoded.parentSpanIds.push(parentSpanId(span) ?? '')
     encoded.serviceNames.push(span.process.serviceName)
     encoded.operationNames.push(span.operationName)
     encoded.remoteServiceNames.push(span.remoteEndpoint?.serviceName ?? '')
-    encoded.kinds[i] = KIND_CODES.indexOf(span.kind) | (span.shared ? SHARED_BIT : 0)
-    encoded.startUs[i] = span.startTimeUs
-    encoded.durationUs[i] = span.durationUs
-    encoded.lineHashes[i] = hashString(line)
-    for (const hash of spanTermHashes(span)) termHashes.push(hash)
-    termEnds[i] = termHashes.length
-  })
-  encoded.termHashes = Float64Array.from(termHashes)
-  return encoded
+    this.kinds.push(KIND_CODES.indexOf(span.kind) | (span.shared ? SHARED_BIT : 0))
+    this.startUs.push(span.startTimeUs)
+    this.durationUs.push(span.durationUs)
+    this.lineHashes.push(hashString(line))
+    for (const hash of spanTermHashes(span)) this.termHashes.push(hash)
+    this.termEnds.push(this.termHashes.length)
+  }
+
+  finish(): EncodedSpans {
+    const lines = this.lines
+    const lineEnds = new Uint32Array(lines.length)
+    let bytes = 0
+    for (let i = 0; i < lines.length; i++) lineEnds[i] = bytes += Buffer.byteLength(lines[i]!)
+    // An ArrayBuffer of its own (not a slice of Buffer's pool), so that it can be transferred.
+    const text = new Uint8Array(bytes)
+    const textWriter = Buffer.from(text.buffer)
+    for (let i = 0; i < lines.length; i++) textWriter.write(lines[i]!, i === 0 ? 0 : lineEnds[i - 1]!)
+    return {
+      text,
+      lineEnds,
+      ...this.encoded,
+      kinds: Uint8Array.from(this.kinds),
+      startUs: Float64Array.from(this.startUs),
+      durationUs: Float64Array.from(this.durationUs),
+      lineHashes: Uint32Array.from(this.lineHashes),
+      termHashes: Float64Array.from(this.termHashes),
+      termEnds: Uint32Array.from(this.termEnds),
+    }
+  }
 }
 
 export function spanCount(spans: EncodedSpans): number {

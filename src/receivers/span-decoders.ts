@@ -9,20 +9,34 @@ import { decodePostSpansRequest } from './jaeger/post-spans-request.js'
 import { decodeJaegerThriftBatch } from './jaeger/thrift-batch.js'
 import { jaegerThriftToModel } from './jaeger/thrift-to-model.js'
 import { decodeZipkinV1Json } from './zipkin/v1-json.js'
-import { decodeZipkinV1Thrift } from './zipkin/v1-thrift.js'
-import { zipkinV1ToModel } from './zipkin/v1-to-model.js'
+import { forEachZipkinV1ThriftSpan } from './zipkin/v1-thrift.js'
+import { convertZipkinV1Span, zipkinV1ToModel } from './zipkin/v1-to-model.js'
 import { decodeZipkinV2Json } from './zipkin/v2-json.js'
 import { decodeZipkinV2Proto } from './zipkin/v2-proto.js'
 import { zipkinV2ToModel } from './zipkin/v2-to-model.js'
 
+/** Decodes a body, giving `take` each span in turn. */
+type SpanDecoder = (body: Buffer, take: (span: Span) => void) => void
+
+const each =
+  (decode: (body: Buffer) => Span[]): SpanDecoder =>
+  (body, take) => {
+    for (const span of decode(body)) take(span)
+  }
+
 export const SPAN_DECODERS = {
-  'zipkin-v1-json': (body: Buffer) => zipkinV1ToModel(decodeZipkinV1Json(body)),
-  'zipkin-v1-thrift': (body: Buffer) => zipkinV1ToModel(decodeZipkinV1Thrift(body)),
-  'zipkin-v2-json': (body: Buffer) => zipkinV2ToModel(decodeZipkinV2Json(body)),
-  'zipkin-v2-proto3': (body: Buffer) => zipkinV2ToModel(decodeZipkinV2Proto(body)),
-  'jaeger-thrift-binary': (body: Buffer) => jaegerThriftToModel(decodeJaegerThriftBatch(body, 'binary')),
-  'jaeger-thrift-compact': (body: Buffer) => jaegerThriftToModel(decodeJaegerThriftBatch(body, 'compact')),
-  'jaeger-proto': decodePostSpansRequest,
-} satisfies Record<string, (body: Buffer) => Span[]>
+  'zipkin-v1-json': each((body) => zipkinV1ToModel(decodeZipkinV1Json(body))),
+  // Each span is converted as soon as it is read: what is read of it is garbage before the
+  // next span is read, instead of living through the decoding of the whole body.
+  'zipkin-v1-thrift': (body, take) =>
+    forEachZipkinV1ThriftSpan(body, (span, i) => {
+      for (const converted of convertZipkinV1Span(span, i)) take(converted)
+    }),
+  'zipkin-v2-json': each((body) => zipkinV2ToModel(decodeZipkinV2Json(body))),
+  'zipkin-v2-proto3': each((body) => zipkinV2ToModel(decodeZipkinV2Proto(body))),
+  'jaeger-thrift-binary': each((body) => jaegerThriftToModel(decodeJaegerThriftBatch(body, 'binary'))),
+  'jaeger-thrift-compact': each((body) => jaegerThriftToModel(decodeJaegerThriftBatch(body, 'compact'))),
+  'jaeger-proto': each(decodePostSpansRequest),
+} satisfies Record<string, SpanDecoder>
 
 export type SpanFormat = keyof typeof SPAN_DECODERS

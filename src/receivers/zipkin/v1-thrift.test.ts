@@ -5,13 +5,20 @@
 import thrift from 'thrift'
 import { describe, expect, it } from 'vitest'
 import { InvalidInputError } from '../../errors.js'
-import { decodeZipkinV1Thrift } from './v1-thrift.js'
+import { forEachZipkinV1ThriftSpan } from './v1-thrift.js'
 import { zipkinV1ToModel } from './v1-to-model.js'
+import type { ZipkinV1Span } from './zipkin-v1-span.js'
 
 const { TBinaryProtocol, TBufferedTransport, Thrift, Int64 } = thrift
 const T = Thrift.Type
 
 type Writer = InstanceType<typeof TBinaryProtocol>
+
+function decodeZipkinV1Thrift(body: Buffer): ZipkinV1Span[] {
+  const spans: ZipkinV1Span[] = []
+  forEachZipkinV1ThriftSpan(body, (span) => spans.push(span))
+  return spans
+}
 
 /** Bytes written through a TBinaryProtocol over a buffered transport. */
 function write(body: (protocol: Writer) => void): Buffer {

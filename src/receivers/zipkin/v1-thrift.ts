@@ -14,15 +14,14 @@ type Protocol = TProtocol
 /** AnnotationType by its enum number. */
 const VALUE_TYPES = ['BOOL', 'BYTES', 'I16', 'I32', 'I64', 'DOUBLE', 'STRING'] as const
 
-export function decodeZipkinV1Thrift(body: Buffer): ZipkinV1Span[] {
-  if (body.length === 0) return []
-  return readThriftBody(body, 'binary', 'a Zipkin v1 Thrift list of spans', (protocol) => {
+/** Gives `take` each span as soon as it is read, so that it can be converted before the next is read. */
+export function forEachZipkinV1ThriftSpan(body: Buffer, take: (span: ZipkinV1Span, i: number) => void): void {
+  if (body.length === 0) return
+  readThriftBody(body, 'binary', 'a Zipkin v1 Thrift list of spans', (protocol) => {
     const { etype, size } = protocol.readListBegin()
     if (etype !== T.STRUCT) throw new InvalidInputError(`the Thrift body must start with a list of Span structs (element type 12), got element type ${etype}`)
     checkSize(size, body.length, 'span list')
-    const spans: ZipkinV1Span[] = []
-    for (let i = 0; i < size; i++) spans.push(readSpan(protocol, `span[${i}]`, body.length))
-    return spans
+    for (let i = 0; i < size; i++) take(readSpan(protocol, `span[${i}]`, body.length), i)
   })
 }
 

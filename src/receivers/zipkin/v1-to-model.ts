@@ -9,7 +9,7 @@ import { annotationLog, checkSpanId, checkTraceId, toModelEndpoint } from './v2-
 import type { ZipkinEndpoint, ZipkinV1Annotation, ZipkinV1Span } from './zipkin-v1-span.js'
 
 export function zipkinV1ToModel(spans: readonly ZipkinV1Span[]): Span[] {
-  return spans.flatMap((span, i) => convertSpan(span, `span[${i}]`))
+  return spans.flatMap((span, i) => convertZipkinV1Span(span, i))
 }
 
 /** One output span while it is being put together; one per local endpoint (service) of the v1 span. */
@@ -52,22 +52,24 @@ const CORE_KIND: Record<Core, SpanKind | undefined> = {
   wr: undefined,
 }
 
-function convertSpan(source: ZipkinV1Span, path: string): Span[] {
+/** The model spans of a request's span `i`: two when it holds both sides of an RPC. */
+export function convertZipkinV1Span(source: ZipkinV1Span, i: number): Span[] {
+  const path = `span[${i}]`
   const traceId = checkTraceId(source.traceId, `${path}.traceId`)
   const spanId = checkSpanId(source.id, `${path}.id`)
   const parentId = source.parentId === undefined ? undefined : checkSpanId(source.parentId, `${path}.parentId`)
 
   const first = newPart()
-  const others: Part[] = []
+  const parts = [first]
   const fork = (endpoint: ZipkinEndpoint): Part => {
     const part = newPart(endpoint)
-    others.push(part)
+    parts.push(part)
     return part
   }
   // The part recording on this endpoint: annotations without an endpoint go to the first part.
   const partFor = (endpoint: ZipkinEndpoint | undefined): Part => {
     if (endpoint === undefined) return first
-    for (const part of [first, ...others]) {
+    for (const part of parts) {
       if (part.localEndpoint === undefined) {
         part.localEndpoint = endpoint
         return part
@@ -134,7 +136,7 @@ function convertSpan(source: ZipkinV1Span, path: string): Span[] {
     timeFrom(sr, ss)
   } else {
     // An incomplete RPC: start at the annotation seen, keep the other as a log.
-    for (const part of [first, ...others]) {
+    for (const part of parts) {
       if (part.kind === 'client') {
         if (cs) part.timestampUs = cs.timestamp
         if (cr) part.logs.push(annotationLog(cr.timestamp, cr.value))
@@ -231,7 +233,7 @@ function convertSpan(source: ZipkinV1Span, path: string): Span[] {
     }
   }
 
-  return [first, ...others].map((part) => {
+  return parts.map((part) => {
     const span: Span = {
       traceId,
       spanId,
