@@ -24,13 +24,6 @@ export interface SpanDecoder {
 const THREAD_HEAP_MB = 128
 
 /**
- * Nearly all the thread allocates dies with the body it decodes. With 16 MB semi-spaces (the
- * server's own are 4 MB) it collects less often: decoding jaeger.thrift in one process, median
- * 31k against 26k spans/s.
- */
-const THREAD_YOUNG_MB = 48
-
-/**
  * A thread that decoded nothing for this long stops, and with it goes its heap (tens of MB
  * after a burst); the next large body starts it again, in about 0.1 s.
  */
@@ -88,7 +81,7 @@ class DecoderThread {
   private readonly pending = new PendingRequests<EncodedSpans>()
 
   constructor(limits: SanitizeLimits) {
-    this.worker = startThread(import.meta.url, 'decoder-thread', { workerData: limits, resourceLimits: { maxOldGenerationSizeMb: THREAD_HEAP_MB, maxYoungGenerationSizeMb: THREAD_YOUNG_MB } })
+    this.worker = startThread(import.meta.url, 'decoder-thread', { workerData: limits, resourceLimits: { maxOldGenerationSizeMb: THREAD_HEAP_MB } })
     this.worker.on('message', (reply: DecodeReply) => {
       if ('spans' in reply) this.pending.resolve(reply.id, reply.spans)
       else this.pending.reject(reply.id, reply.invalid ? new InvalidInputError(reply.error) : new Error(reply.error))
