@@ -6,8 +6,8 @@
  */
 import type { Span } from '../model/span.js'
 import { decodePostSpansRequest } from './jaeger/post-spans-request.js'
-import { decodeJaegerThriftBatch } from './jaeger/thrift-batch.js'
-import { jaegerThriftToModel } from './jaeger/thrift-to-model.js'
+import { readJaegerThriftBatch } from './jaeger/thrift-batch.js'
+import { jaegerThriftConverter } from './jaeger/thrift-to-model.js'
 import { decodeZipkinV1Json } from './zipkin/v1-json.js'
 import { forEachZipkinV1ThriftSpan } from './zipkin/v1-thrift.js'
 import { convertZipkinV1Span, zipkinV1ToModel } from './zipkin/v1-to-model.js'
@@ -26,16 +26,16 @@ const each =
 
 export const SPAN_DECODERS = {
   'zipkin-v1-json': each((body) => zipkinV1ToModel(decodeZipkinV1Json(body))),
-  // Each span is converted as soon as it is read: what is read of it is garbage before the
-  // next span is read, instead of living through the decoding of the whole body.
+  // The Thrift formats convert each span as soon as it is read: what is read of it is garbage
+  // before the next span is read, instead of living through the decoding of the whole body.
   'zipkin-v1-thrift': (body, take) =>
     forEachZipkinV1ThriftSpan(body, (span, i) => {
       for (const converted of convertZipkinV1Span(span, i)) take(converted)
     }),
   'zipkin-v2-json': each((body) => zipkinV2ToModel(decodeZipkinV2Json(body))),
   'zipkin-v2-proto3': each((body) => zipkinV2ToModel(decodeZipkinV2Proto(body))),
-  'jaeger-thrift-binary': each((body) => jaegerThriftToModel(decodeJaegerThriftBatch(body, 'binary'))),
-  'jaeger-thrift-compact': each((body) => jaegerThriftToModel(decodeJaegerThriftBatch(body, 'compact'))),
+  'jaeger-thrift-binary': (body, take) => readJaegerThriftBatch(body, 'binary', jaegerThriftConverter(take)),
+  'jaeger-thrift-compact': (body, take) => readJaegerThriftBatch(body, 'compact', jaegerThriftConverter(take)),
   'jaeger-proto': each(decodePostSpansRequest),
 } satisfies Record<string, SpanDecoder>
 

@@ -51,21 +51,29 @@ export interface JaegerThriftProcess {
   tags: JaegerThriftTag[]
 }
 
-export interface JaegerThriftBatch {
-  process: JaegerThriftProcess
-  spans: JaegerThriftSpan[]
+/** Given each span of a Batch with the batch's process; `i` is the span's place in the batch. */
+export type BatchSpanTaker = (span: JaegerThriftSpan, process: JaegerThriftProcess, i: number) => void
+
+/**
+ * Reads one Batch, giving `take` each span as soon as it and the process are read, so that it
+ * can be converted before the next is read. Spans sent before the process (Thrift allows any
+ * field order) wait for it.
+ */
+export function readJaegerThriftBatch(body: Buffer, encoding: ThriftEncoding, take: BatchSpanTaker): void {
+  readThriftBody(body, encoding, `a Thrift ${encoding} Batch`, (protocol) => readBatch(protocol, take))
 }
 
-export function decodeJaegerThriftBatch(body: Buffer, encoding: ThriftEncoding): JaegerThriftBatch {
-  return readThriftBody(body, encoding, `a Thrift ${encoding} Batch`, readBatch)
+/** Reads a list, giving `read` each element's path and place. */
+function forEachInList(protocol: TProtocol, elementType: number, path: string, read: (path: string, i: number) => void): void {
+  const { etype, size } = protocol.readListBegin()
+  if (etype !== elementType && size > 0) throw new InvalidInputError(`${path}: expected a list of ${thriftTypeName(elementType)}, got a list of ${thriftTypeName(etype)}`)
+  for (let i = 0; i < size; i++) read(`${path}[${i}]`, i)
+  protocol.readListEnd()
 }
 
 function readList<T>(protocol: TProtocol, elementType: number, path: string, read: (path: string) => T): T[] {
-  const { etype, size } = protocol.readListBegin()
-  if (etype !== elementType && size > 0) throw new InvalidInputError(`${path}: expected a list of ${thriftTypeName(elementType)}, got a list of ${thriftTypeName(etype)}`)
   const items: T[] = []
-  for (let i = 0; i < size; i++) items.push(read(`${path}[${i}]`))
-  protocol.readListEnd()
+  forEachInList(protocol, elementType, path, (here) => items.push(read(here)))
   return items
 }
 
@@ -85,15 +93,28 @@ function requireFields<S, K extends keyof S>(struct: Partial<S>, path: string, .
   return struct as Partial<S> & Pick<S, K>
 }
 
-function readBatch(protocol: TProtocol): JaegerThriftBatch {
-  const batch: Partial<JaegerThriftBatch> = {}
+function readBatch(protocol: TProtocol, take: BatchSpanTaker): void {
+  let process: JaegerThriftProcess | undefined
+  let spansRead = false
+  const early: JaegerThriftSpan[] = []
   readStruct(protocol, (id, type) => {
-    if (id === 1 && type === ThriftType.STRUCT) batch.process = readProcess(protocol, 'batch.process')
-    else if (id === 2 && type === ThriftType.LIST) batch.spans = readList(protocol, ThriftType.STRUCT, 'batch.spans', (path) => readSpan(protocol, path))
-    else return false
+    if (id === 1 && type === ThriftType.STRUCT) {
+      const read = readProcess(protocol, 'batch.process')
+      early.forEach((span, i) => take(span, read, i))
+      early.length = 0
+      process = read
+    } else if (id === 2 && type === ThriftType.LIST) {
+      forEachInList(protocol, ThriftType.STRUCT, 'batch.spans', (path, i) => {
+        const span = readSpan(protocol, path)
+        if (process) take(span, process, i)
+        else early.push(span)
+      })
+      spansRead = true
+    } else return false
     return true
   })
-  return requireFields(batch, 'batch', 'process', 'spans')
+  if (!process) throw new InvalidInputError('batch.process is missing (a required field)')
+  if (!spansRead) throw new InvalidInputError('batch.spans is missing (a required field)')
 }
 
 function readProcess(protocol: TProtocol, path: string): JaegerThriftProcess {

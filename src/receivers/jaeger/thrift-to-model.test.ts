@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { InvalidInputError } from '../../errors.js'
-import type { JaegerThriftBatch, JaegerThriftSpan } from './thrift-batch.js'
-import { jaegerThriftToModel } from './thrift-to-model.js'
+import type { Span } from '../../model/span.js'
+import type { JaegerThriftSpan } from './thrift-batch.js'
+import { jaegerThriftConverter } from './thrift-to-model.js'
 
 function thriftSpan(extra: Partial<JaegerThriftSpan> = {}): JaegerThriftSpan {
   return {
@@ -20,9 +21,17 @@ function thriftSpan(extra: Partial<JaegerThriftSpan> = {}): JaegerThriftSpan {
   }
 }
 
-const batch = (spans: JaegerThriftSpan[]): JaegerThriftBatch => ({ process: { serviceName: 'svc', tags: [{ key: 'ip', vType: 0, vStr: '10.0.0.1' }] }, spans })
+const batch = (spans: JaegerThriftSpan[]) => ({ process: { serviceName: 'svc', tags: [{ key: 'ip', vType: 0, vStr: '10.0.0.1' }] }, spans })
 
-describe('jaegerThriftToModel', () => {
+/** The model spans of a batch, given span by span to the converter as the batch reader does. */
+function jaegerThriftToModel({ process, spans }: ReturnType<typeof batch>): Span[] {
+  const converted: Span[] = []
+  const convert = jaegerThriftConverter((span) => converted.push(span))
+  spans.forEach((span, i) => convert(span, process, i))
+  return converted
+}
+
+describe('jaegerThriftConverter', () => {
   it('reads signed i64 ids as their unsigned 64-bit pattern and keeps times in microseconds', () => {
     const [span] = jaegerThriftToModel(batch([thriftSpan()]))
     expect(span).toMatchObject({

@@ -1,16 +1,21 @@
-/** Converts a decoded jaeger.thrift Batch into model spans; every span takes the batch's process. */
+/** Converts the spans of a jaeger.thrift Batch into model spans; every span takes the batch's process. */
 import { InvalidInputError } from '../../errors.js'
 import { normalizeSpanId, normalizeTraceId } from '../../model/ids.js'
 import type { Process, Reference, Span, SpanId, Tag, TraceId } from '../../model/span.js'
 import { spanKindOf } from './span-kind-tag.js'
-import type { JaegerThriftBatch, JaegerThriftSpan, JaegerThriftTag } from './thrift-batch.js'
+import type { BatchSpanTaker, JaegerThriftProcess, JaegerThriftSpan, JaegerThriftTag } from './thrift-batch.js'
 
-export function jaegerThriftToModel(batch: JaegerThriftBatch): Span[] {
-  const process: Process = {
-    serviceName: batch.process.serviceName,
-    tags: batch.process.tags.map((tag, i) => convertTag(tag, `batch.process.tags[${i}]`)),
+/** Converts each span as the batch reader gives it; the process is converted once. */
+export function jaegerThriftConverter(take: (span: Span) => void): BatchSpanTaker {
+  let converted: { from: JaegerThriftProcess; process: Process } | undefined
+  return (span, process, i) => {
+    if (converted?.from !== process) converted = { from: process, process: convertProcess(process) }
+    take(convertSpan(span, converted.process, `batch.spans[${i}]`))
   }
-  return batch.spans.map((span, i) => convertSpan(span, process, `batch.spans[${i}]`))
+}
+
+function convertProcess(process: JaegerThriftProcess): Process {
+  return { serviceName: process.serviceName, tags: process.tags.map((tag, i) => convertTag(tag, `batch.process.tags[${i}]`)) }
 }
 
 function convertSpan(thrift: JaegerThriftSpan, process: Process, path: string): Span {
