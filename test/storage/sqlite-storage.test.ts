@@ -57,6 +57,24 @@ describe('SqliteStorage', () => {
     await storage.close()
   })
 
+  it('reads every trace back after reading more blocks than it keeps decompressed, large ones too', async () => {
+    // One span per block: 150 blocks, more than are kept, and one block larger than the 128 KB
+    // a kept block may take in the shared buffer.
+    const storage = new SqliteStorage({ path: join(freshDir(), 'db.sqlite'), blockMaxSpans: 1 })
+    const spans = Array.from({ length: 150 }, (_, i) =>
+      modelSpan({
+        service: 'blocks',
+        traceId: (i + 1).toString(16).padStart(32, '0'),
+        tags: [{ key: 'payload', type: 'string', value: `${i}:`.padEnd(i === 70 ? 200_000 : 1000 + i, String.fromCharCode(97 + (i % 26))) }],
+      }),
+    )
+    for (const span of spans) await storage.writeSpans([span])
+    for (const order of [spans, [...spans].reverse(), spans]) {
+      for (const span of order) expect(await storage.getTrace(span.traceId)).toEqual([span])
+    }
+    await storage.close()
+  })
+
   it('finds tagged spans in sealed segments and in the open tail alike', async () => {
     // Three spans per segment: most spans end up in sealed segments.
     const storage = new SqliteStorage({ path: join(freshDir(), 'db.sqlite'), segmentSpans: 3, blockMaxSpans: 2 })

@@ -8,11 +8,10 @@ import { type BlockSummary, decodeBlockSummary } from './block-summary.js'
 import * as sql from './statements.js'
 
 const SUMMARIES_KEPT = 1024
-const DATA_KEPT = 64
 
 export class BlockReader {
   private readonly summaries = new RecentlyUsed<number, BlockSummary>(SUMMARIES_KEPT)
-  private readonly datas = new RecentlyUsed<number, Buffer>(DATA_KEPT)
+  private readonly datas = new BlockDataCache()
   private readonly selectBlockSummary: Database.Statement
   private readonly selectBlockData: Database.Statement
 
@@ -46,8 +45,7 @@ export class BlockReader {
     if (!data) {
       const stored = this.selectBlockData.get(blockId) as { data: Buffer; data_bytes: number | null } | undefined
       if (!stored) return []
-      data = decompressBlock(stored.data, stored.data_bytes)
-      this.datas.set(blockId, data)
+      data = this.datas.keep(blockId, decompressBlock(stored.data, stored.data_bytes))
     }
     let start = 0
     for (let i = 0; i < first; i++) start = data.indexOf(10, start) + 1
@@ -67,11 +65,57 @@ export class BlockReader {
   }
 }
 
+const DATA_KEPT = 64
+const SLOT_BYTES = 128 * 1024
+const allSlots = () => Array.from({ length: DATA_KEPT + 1 }, (_, slot) => slot)
+
+/**
+ * The most recently used decompressed blocks, each copied into a slot of one buffer allocated
+ * once. A block kept in a buffer of its own outlives V8's young generation, and once dropped it
+ * is old garbage outside the heap, which V8 counts towards its next full collection: trace by
+ * id then ran one every ~100 requests (p99 9.5 ms against 6 ms with no blocks kept, on 1M
+ * spans). A block larger than a slot is kept in its own buffer.
+ */
+class BlockDataCache {
+  private slab: Buffer | undefined
+  /** One slot more than blocks kept: a block is copied in before the oldest one is dropped. */
+  private freeSlots = allSlots()
+  private readonly kept = new RecentlyUsed<number, { data: Buffer; slot?: number }>(DATA_KEPT, (dropped) => {
+    if (dropped.slot !== undefined) this.freeSlots.push(dropped.slot)
+  })
+
+  get(blockId: number): Buffer | undefined {
+    return this.kept.get(blockId)?.data
+  }
+
+  /** Keeps a block's data; returns the copy kept, to read from. */
+  keep(blockId: number, data: Buffer): Buffer {
+    const slot = data.length <= SLOT_BYTES ? this.freeSlots.pop() : undefined
+    if (slot === undefined) {
+      this.kept.set(blockId, { data })
+      return data
+    }
+    this.slab ??= Buffer.allocUnsafeSlow((DATA_KEPT + 1) * SLOT_BYTES)
+    const copy = this.slab.subarray(slot * SLOT_BYTES, slot * SLOT_BYTES + data.length)
+    data.copy(copy)
+    this.kept.set(blockId, { data: copy, slot })
+    return copy
+  }
+
+  clear(): void {
+    this.kept.clear()
+    this.freeSlots = allSlots()
+  }
+}
+
 /** A map that keeps its `capacity` most recently used entries. */
 class RecentlyUsed<K, V> {
   private readonly entries = new Map<K, V>()
 
-  constructor(private readonly capacity: number) {}
+  constructor(
+    private readonly capacity: number,
+    private readonly dropped: (value: V) => void = () => {},
+  ) {}
 
   get(key: K): V | undefined {
     const value = this.entries.get(key)
@@ -84,7 +128,11 @@ class RecentlyUsed<K, V> {
 
   set(key: K, value: V): void {
     this.entries.set(key, value)
-    if (this.entries.size > this.capacity) this.entries.delete(this.entries.keys().next().value as K)
+    if (this.entries.size > this.capacity) {
+      const [oldest, oldValue] = this.entries.entries().next().value as [K, V]
+      this.entries.delete(oldest)
+      this.dropped(oldValue)
+    }
   }
 
   clear(): void {
