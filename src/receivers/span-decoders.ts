@@ -12,8 +12,8 @@ import { decodeZipkinV1Json } from './zipkin/v1-json.js'
 import { forEachZipkinV1ThriftSpan } from './zipkin/v1-thrift.js'
 import { convertZipkinV1Span, zipkinV1ToModel } from './zipkin/v1-to-model.js'
 import { decodeZipkinV2Json } from './zipkin/v2-json.js'
-import { decodeZipkinV2Proto } from './zipkin/v2-proto.js'
-import { zipkinV2ToModel } from './zipkin/v2-to-model.js'
+import { forEachZipkinV2ProtoSpan } from './zipkin/v2-proto.js'
+import { convertZipkinV2Span, zipkinV2ToModel } from './zipkin/v2-to-model.js'
 
 /** Decodes a body, giving `take` each span in turn. */
 type SpanDecoder = (body: Buffer, take: (span: Span) => void) => void
@@ -26,14 +26,14 @@ const each =
 
 export const SPAN_DECODERS = {
   'zipkin-v1-json': each((body) => zipkinV1ToModel(decodeZipkinV1Json(body))),
-  // The Thrift formats convert each span as soon as it is read: what is read of it is garbage
-  // before the next span is read, instead of living through the decoding of the whole body.
+  // The Thrift and proto3 formats convert each span as soon as it is read: what is read of it
+  // is garbage before the next span is read, instead of living through the whole body.
   'zipkin-v1-thrift': (body, take) =>
     forEachZipkinV1ThriftSpan(body, (span, i) => {
       for (const converted of convertZipkinV1Span(span, i)) take(converted)
     }),
   'zipkin-v2-json': each((body) => zipkinV2ToModel(decodeZipkinV2Json(body))),
-  'zipkin-v2-proto3': each((body) => zipkinV2ToModel(decodeZipkinV2Proto(body))),
+  'zipkin-v2-proto3': (body, take) => forEachZipkinV2ProtoSpan(body, (span, i) => take(convertZipkinV2Span(span, i))),
   'jaeger-thrift-binary': (body, take) => readJaegerThriftBatch(body, 'binary', jaegerThriftConverter(take)),
   'jaeger-thrift-compact': (body, take) => readJaegerThriftBatch(body, 'compact', jaegerThriftConverter(take)),
   'jaeger-proto': each(decodePostSpansRequest),

@@ -30,25 +30,39 @@ interface ProtoSpan {
 
 const KINDS: (ZipkinKind | undefined)[] = [undefined, 'CLIENT', 'SERVER', 'PRODUCER', 'CONSUMER']
 
-let listOfSpans: protobuf.Type | undefined
+let spanType: protobuf.Type | undefined
 
 /** Loaded on first use, not at import. */
-function listType(): protobuf.Type {
-  listOfSpans ??= protobuf.loadSync(`${PROTO_DIR}zipkin.proto`).lookupType('zipkin.proto3.ListOfSpans')
-  return listOfSpans
+function zipkinSpanType(): protobuf.Type {
+  spanType ??= protobuf.loadSync(`${PROTO_DIR}zipkin.proto`).lookupType('zipkin.proto3.Span')
+  return spanType
 }
 
-export function decodeZipkinV2Proto(body: Buffer): ZipkinV2Span[] {
-  if (body.length === 0) return []
-  const type = listType()
-  let decoded: { spans?: ProtoSpan[] }
-  try {
-    // 64-bit values as decimal strings, so none passes through a JS number unchecked.
-    decoded = type.toObject(type.decode(body), { longs: String, defaults: false }) as { spans?: ProtoSpan[] }
-  } catch (error) {
-    throw new InvalidInputError(`the body is not a Zipkin proto3 ListOfSpans (${(error as Error).message})`)
+/** `spans`, field 1 of ListOfSpans, length-delimited: its key on the wire. */
+const SPANS_KEY = (1 << 3) | 2
+
+/**
+ * Gives `take` each span of a ListOfSpans as soon as it is decoded, so that it can be
+ * converted before the next is decoded. Fields other than `spans` are skipped, as protobufjs
+ * skips unknown fields.
+ */
+export function forEachZipkinV2ProtoSpan(body: Buffer, take: (span: ZipkinV2Span, i: number) => void): void {
+  const type = zipkinSpanType()
+  const reader = protobuf.Reader.create(body)
+  const next = (): ProtoSpan | undefined => {
+    try {
+      while (reader.pos < reader.len) {
+        const key = reader.uint32()
+        // 64-bit values as decimal strings, so none passes through a JS number unchecked.
+        if (key === SPANS_KEY) return type.toObject(type.decode(reader, reader.uint32()), { longs: String, defaults: false }) as ProtoSpan
+        reader.skipType(key & 7)
+      }
+      return undefined
+    } catch (error) {
+      throw new InvalidInputError(`the body is not a Zipkin proto3 ListOfSpans (${(error as Error).message})`)
+    }
   }
-  return (decoded.spans ?? []).map((span, i) => convertSpan(span, `span[${i}]`))
+  for (let span = next(), i = 0; span; span = next(), i++) take(convertSpan(span, `span[${i}]`), i)
 }
 
 function hexId(bytes: Uint8Array | undefined, lengths: number[], path: string): string | undefined {

@@ -7,10 +7,12 @@ import type { ZipkinEndpoint, ZipkinV2Span } from './zipkin-v2-span.js'
 
 /** Converts decoded Zipkin v2 spans; `path` names the request's spans in error messages. */
 export function zipkinV2ToModel(spans: readonly ZipkinV2Span[]): Span[] {
-  return spans.map((span, i) => convertSpan(span, `span[${i}]`))
+  return spans.map(convertZipkinV2Span)
 }
 
-function convertSpan(zipkin: ZipkinV2Span, path: string): Span {
+/** The model span of a request's span `i`. */
+export function convertZipkinV2Span(zipkin: ZipkinV2Span, i: number): Span {
+  const path = `span[${i}]`
   const traceId = checkTraceId(zipkin.traceId, `${path}.traceId`)
   const spanId = checkSpanId(zipkin.id, `${path}.id`)
   const span: Span = {
