@@ -5,7 +5,7 @@
  * thread).
  */
 import type { Span } from '../model/span.js'
-import { decodePostSpansRequest } from './jaeger/post-spans-request.js'
+import { forEachPostSpansRequestSpan } from './jaeger/post-spans-request.js'
 import { readJaegerThriftBatch } from './jaeger/thrift-batch.js'
 import { jaegerThriftConverter } from './jaeger/thrift-to-model.js'
 import { decodeZipkinV1Json } from './zipkin/v1-json.js'
@@ -26,8 +26,8 @@ const each =
 
 export const SPAN_DECODERS = {
   'zipkin-v1-json': each((body) => zipkinV1ToModel(decodeZipkinV1Json(body))),
-  // The Thrift and proto3 formats convert each span as soon as it is read: what is read of it
-  // is garbage before the next span is read, instead of living through the whole body.
+  // The binary formats convert each span as soon as it is read: what is read of it is garbage
+  // before the next span is read, instead of living through the decoding of the whole body.
   'zipkin-v1-thrift': (body, take) =>
     forEachZipkinV1ThriftSpan(body, (span, i) => {
       for (const converted of convertZipkinV1Span(span, i)) take(converted)
@@ -36,7 +36,7 @@ export const SPAN_DECODERS = {
   'zipkin-v2-proto3': (body, take) => forEachZipkinV2ProtoSpan(body, (span, i) => take(convertZipkinV2Span(span, i))),
   'jaeger-thrift-binary': (body, take) => readJaegerThriftBatch(body, 'binary', jaegerThriftConverter(take)),
   'jaeger-thrift-compact': (body, take) => readJaegerThriftBatch(body, 'compact', jaegerThriftConverter(take)),
-  'jaeger-proto': each(decodePostSpansRequest),
+  'jaeger-proto': forEachPostSpansRequestSpan,
 } satisfies Record<string, SpanDecoder>
 
 export type SpanFormat = keyof typeof SPAN_DECODERS

@@ -63,11 +63,6 @@ export interface JaegerProtoSpan {
   warnings: string[]
 }
 
-export interface JaegerProtoBatch {
-  spans: JaegerProtoSpan[]
-  process: JaegerProtoProcess | null
-}
-
 export interface JaegerProto {
   root: protobuf.Root
   type(name: string): protobuf.Type

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest'
-import type { JaegerProtoBatch, JaegerProtoSpan } from '../../server/jaeger-proto.js'
-import { jaegerProtoToModel } from './proto-to-model.js'
+import type { Span } from '../../model/span.js'
+import type { JaegerProtoProcess, JaegerProtoSpan } from '../../server/jaeger-proto.js'
+import { jaegerProtoSpanConverter } from './proto-to-model.js'
+
+/** A batch's spans converted one by one, as the PostSpans decoder gives them. */
+function jaegerProtoToModel(batch: { spans: JaegerProtoSpan[]; process: JaegerProtoProcess | null }): Span[] {
+  return batch.spans.map(jaegerProtoSpanConverter(batch.process))
+}
 
 function protoSpan(extra: Partial<JaegerProtoSpan> = {}): JaegerProtoSpan {
   return {
@@ -21,10 +27,10 @@ function protoSpan(extra: Partial<JaegerProtoSpan> = {}): JaegerProtoSpan {
   }
 }
 
-describe('jaegerProtoToModel', () => {
+describe('jaegerProtoSpanConverter', () => {
   it('gives spans without a process the batch process and keeps their own otherwise', () => {
     const own = { serviceName: 'own', tags: [] }
-    const batch: JaegerProtoBatch = { spans: [protoSpan(), protoSpan({ process: own })], process: { serviceName: 'batch', tags: [] } }
+    const batch = { spans: [protoSpan(), protoSpan({ process: own })], process: { serviceName: 'batch', tags: [] } }
     expect(jaegerProtoToModel(batch).map((s) => s.process.serviceName)).toEqual(['batch', 'own'])
   })
 

@@ -3,7 +3,6 @@ import { InvalidInputError } from '../../errors.js'
 import { normalizeSpanId, normalizeTraceId } from '../../model/ids.js'
 import type { Log, Process, Reference, Span, SpanId, Tag, TraceId } from '../../model/span.js'
 import type {
-  JaegerProtoBatch,
   JaegerProtoKeyValue,
   JaegerProtoProcess,
   JaegerProtoSpan,
@@ -12,10 +11,13 @@ import type {
 } from '../../server/jaeger-proto.js'
 import { spanKindOf } from './span-kind-tag.js'
 
-/** A span without a process of its own takes the batch's (as Jaeger's collector does). */
-export function jaegerProtoToModel(batch: JaegerProtoBatch): Span[] {
-  const batchProcess = batch.process ? convertProcess(batch.process, 'batch.process') : undefined
-  return batch.spans.map((span, i) => convertSpan(span, batchProcess, `batch.spans[${i}]`))
+/**
+ * Converts the spans of a batch one at a time, `i` being the span's place in the batch. A span
+ * without a process of its own takes the batch's (as Jaeger's collector does).
+ */
+export function jaegerProtoSpanConverter(batchProcess: JaegerProtoProcess | null | undefined): (span: JaegerProtoSpan, i: number) => Span {
+  const process = batchProcess ? convertProcess(batchProcess, 'batch.process') : undefined
+  return (span, i) => convertSpan(span, process, `batch.spans[${i}]`)
 }
 
 function convertSpan(proto: JaegerProtoSpan, batchProcess: Process | undefined, path: string): Span {
