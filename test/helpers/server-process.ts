@@ -17,7 +17,7 @@ export interface ServerProcess {
 
 export async function startServerProcess(dbPath: string, extraArgs: string[] = [], options: { compiled?: boolean } = {}): Promise<ServerProcess> {
   // The compiled server runs as `npm start` runs it, heap limit included.
-  const entry = options.compiled ? ['--max-old-space-size=256', '--max-semi-space-size=4', 'dist/main.js'] : ['--import', 'tsx', 'src/main.ts']
+  const entry = options.compiled ? ['--max-old-space-size=256', '--max-semi-space-size=4', '--gc-memory-reducer-start-delay-ms=2000', 'dist/main.js'] : ['--import', 'tsx', 'src/main.ts']
   const args = [...entry, '--storage-path', dbPath, '--log-level', 'info']
   // Every listener on a free port, so server processes run side by side.
   for (const listener of ['zipkin', 'query', 'admin', 'jaeger-http', 'jaeger-grpc', 'query-grpc']) args.push(`--${listener}-host`, '127.0.0.1', `--${listener}-port`, '0')
