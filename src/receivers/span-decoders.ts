@@ -6,7 +6,7 @@
  */
 import type { Span } from '../model/span.js'
 import { forEachPostSpansRequestSpan } from './jaeger/post-spans-request.js'
-import { readJaegerThriftBatch } from './jaeger/thrift-batch.js'
+import { forEachJaegerThriftSpan } from './jaeger/thrift-batch.js'
 import { jaegerThriftConverter } from './jaeger/thrift-to-model.js'
 import { decodeZipkinV1Json } from './zipkin/v1-json.js'
 import { forEachZipkinV1ThriftSpan } from './zipkin/v1-thrift.js'
@@ -34,8 +34,8 @@ export const SPAN_DECODERS = {
     }),
   'zipkin-v2-json': each((body) => zipkinV2ToModel(decodeZipkinV2Json(body))),
   'zipkin-v2-proto3': (body, take) => forEachZipkinV2ProtoSpan(body, (span, i) => take(convertZipkinV2Span(span, i))),
-  'jaeger-thrift-binary': (body, take) => readJaegerThriftBatch(body, 'binary', jaegerThriftConverter(take)),
-  'jaeger-thrift-compact': (body, take) => readJaegerThriftBatch(body, 'compact', jaegerThriftConverter(take)),
+  'jaeger-thrift-binary': (body, take) => forEachJaegerThriftSpan(body, 'binary', jaegerThriftConverter(take)),
+  'jaeger-thrift-compact': (body, take) => forEachJaegerThriftSpan(body, 'compact', jaegerThriftConverter(take)),
   'jaeger-proto': forEachPostSpansRequestSpan,
 } satisfies Record<string, SpanDecoder>
 

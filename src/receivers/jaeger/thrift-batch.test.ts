@@ -1,7 +1,7 @@
 import thrift from 'thrift'
 import { describe, expect, it } from 'vitest'
 import { InvalidInputError } from '../../errors.js'
-import { readJaegerThriftBatch } from './thrift-batch.js'
+import { forEachJaegerThriftSpan } from './thrift-batch.js'
 
 const { TBinaryProtocol, TBufferedTransport, Thrift, Int64 } = thrift
 const T = Thrift.Type
@@ -58,11 +58,11 @@ const spansField = (ids: number[]) => (protocol: Writer) => {
 
 function readSpans(body: Buffer): [bigint, string, number][] {
   const taken: [bigint, string, number][] = []
-  readJaegerThriftBatch(body, 'binary', (span, process, i) => taken.push([span.spanId, process.serviceName, i]))
+  forEachJaegerThriftSpan(body, 'binary', (span, process, i) => taken.push([span.spanId, process.serviceName, i]))
   return taken
 }
 
-describe('readJaegerThriftBatch', () => {
+describe('forEachJaegerThriftSpan', () => {
   it('gives each span with the process, also spans sent before the process', () => {
     expect(readSpans(batchBody([processField, spansField([7, 8])]))).toEqual([
       [7n, 'svc', 0],
@@ -82,14 +82,14 @@ describe('readJaegerThriftBatch', () => {
   it('names the wire types when a list holds the wrong kind of element', () => {
     // Batch { 2: list<i32> [1] } in the binary protocol: spans must be a list of structs.
     const body = Buffer.from([0x0f, 0x00, 0x02, 0x08, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x00])
-    expect(() => readJaegerThriftBatch(body, 'binary', () => {})).toThrow('batch.spans: expected a list of STRUCT, got a list of I32')
+    expect(() => forEachJaegerThriftSpan(body, 'binary', () => {})).toThrow('batch.spans: expected a list of STRUCT, got a list of I32')
   })
 
   it('turns any malformed body into InvalidInputError, in either protocol', () => {
     // Field 1 declared a struct, then bytes that are no valid field header / run out.
     for (const body of [Buffer.from([0x0c, 0x00, 0x01, 0x7f]), Buffer.from([0x0c, 0x00]), Buffer.alloc(0)]) {
       for (const encoding of ['binary', 'compact'] as const) {
-        expect(() => readJaegerThriftBatch(body, encoding, () => {})).toThrow(InvalidInputError)
+        expect(() => forEachJaegerThriftSpan(body, encoding, () => {})).toThrow(InvalidInputError)
       }
     }
   })

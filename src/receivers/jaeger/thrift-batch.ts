@@ -59,7 +59,7 @@ export type BatchSpanTaker = (span: JaegerThriftSpan, process: JaegerThriftProce
  * can be converted before the next is read. Spans sent before the process (Thrift allows any
  * field order) wait for it.
  */
-export function readJaegerThriftBatch(body: Buffer, encoding: ThriftEncoding, take: BatchSpanTaker): void {
+export function forEachJaegerThriftSpan(body: Buffer, encoding: ThriftEncoding, take: BatchSpanTaker): void {
   readThriftBody(body, encoding, `a Thrift ${encoding} Batch`, (protocol) => readBatch(protocol, take))
 }
 
