@@ -2,6 +2,7 @@
 import { PROTO_DIR } from '../../project-files.js'
 import protobuf from 'protobufjs'
 import { InvalidInputError } from '../../errors.js'
+import { forEachFieldBytes } from '../proto-fields.js'
 import { ipv6Text } from './ipv6-text.js'
 import type { ZipkinEndpoint, ZipkinKind, ZipkinV2Span } from './zipkin-v2-span.js'
 
@@ -38,31 +39,24 @@ function zipkinSpanType(): protobuf.Type {
   return spanType
 }
 
-/** `spans`, field 1 of ListOfSpans, length-delimited: its key on the wire. */
-const SPANS_KEY = (1 << 3) | 2
+const INVALID = 'the body is not a Zipkin proto3 ListOfSpans'
 
 /**
- * Gives `take` each span of a ListOfSpans as soon as it is decoded, so that it can be
- * converted before the next is decoded. Fields other than `spans` are skipped, as protobufjs
- * skips unknown fields.
+ * Gives `take` each span of a ListOfSpans (its field 1) as soon as it is decoded, so that it
+ * can be converted before the next is decoded.
  */
 export function forEachZipkinV2ProtoSpan(body: Buffer, take: (span: ZipkinV2Span, i: number) => void): void {
   const type = zipkinSpanType()
-  const reader = protobuf.Reader.create(body)
-  const next = (): ProtoSpan | undefined => {
+  forEachFieldBytes(body, 1, INVALID, (bytes, i) => {
+    let proto: ProtoSpan
     try {
-      while (reader.pos < reader.len) {
-        const key = reader.uint32()
-        // 64-bit values as decimal strings, so none passes through a JS number unchecked.
-        if (key === SPANS_KEY) return type.toObject(type.decode(reader, reader.uint32()), { longs: String, defaults: false }) as ProtoSpan
-        reader.skipType(key & 7)
-      }
-      return undefined
+      // 64-bit values as decimal strings, so none passes through a JS number unchecked.
+      proto = type.toObject(type.decode(bytes), { longs: String, defaults: false }) as ProtoSpan
     } catch (error) {
-      throw new InvalidInputError(`the body is not a Zipkin proto3 ListOfSpans (${(error as Error).message})`)
+      throw new InvalidInputError(`${INVALID} (${(error as Error).message})`)
     }
-  }
-  for (let span = next(), i = 0; span; span = next(), i++) take(convertSpan(span, `span[${i}]`), i)
+    take(convertSpan(proto, `span[${i}]`), i)
+  })
 }
 
 function hexId(bytes: Uint8Array | undefined, lengths: number[], path: string): string | undefined {
