@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest'
 import { modelSpan } from '../../test/helpers/model-spans.js'
-import { encodeSpanList, isShared, kindOf, lineText, spanCount, termHashesOf, transferables } from './encoded-spans.js'
+import { encodeSpanList, isShared, kindOf, lineText, type SpanString, spanCount, spanString, termHashesOf, transferables } from './encoded-spans.js'
 import { decodeSpan, encodeSpan } from './span-codec.js'
 import { spanTermHashes } from './span-terms.js'
 import { hashString } from './string-hash.js'
 
 describe('encoded spans', () => {
   const root = modelSpan({ service: 'shop', operationName: 'checkout', kind: 'client', tags: [{ key: 'user.id', type: 'string', value: 'ünï' }] })
-  const child = modelSpan({ service: 'stock', kind: 'server', shared: true, references: [{ type: 'child_of', traceId: root.traceId, spanId: root.spanId }] })
+  const child = modelSpan({ service: 'stock', operationName: 'réserve', kind: 'server', shared: true, references: [{ type: 'child_of', traceId: root.traceId, spanId: root.spanId }] })
   child.traceId = root.traceId
   child.remoteEndpoint = { serviceName: 'shop' }
   const encoded = encodeSpanList([root, child])
@@ -16,10 +16,13 @@ describe('encoded spans', () => {
     expect(spanCount(encoded)).toBe(2)
     expect([0, 1].map((i) => decodeSpan(lineText(encoded, i)))).toEqual([root, child])
     expect(encoded.lineHashes[1]).toBe(hashString(encodeSpan(child)) >>> 0)
-    expect(encoded.traceIds).toEqual([root.traceId, root.traceId])
-    expect(encoded.parentSpanIds).toEqual(['', root.spanId])
-    expect(encoded.serviceNames).toEqual(['shop', 'stock'])
-    expect(encoded.remoteServiceNames).toEqual(['', 'shop'])
+    const strings = (name: SpanString) => [0, 1].map((i) => spanString(encoded, i, name))
+    expect(strings('traceId')).toEqual([root.traceId, root.traceId])
+    expect(strings('spanId')).toEqual([root.spanId, child.spanId])
+    expect(strings('parentSpanId')).toEqual(['', root.spanId])
+    expect(strings('serviceName')).toEqual(['shop', 'stock'])
+    expect(strings('operationName')).toEqual([root.operationName, child.operationName])
+    expect(strings('remoteServiceName')).toEqual(['', 'shop'])
     expect([kindOf(encoded, 0), isShared(encoded, 0), kindOf(encoded, 1), isShared(encoded, 1)]).toEqual(['client', false, 'server', true])
     expect([...encoded.startUs]).toEqual([root.startTimeUs, child.startTimeUs])
     expect([...termHashesOf(encoded, 0)]).toEqual(spanTermHashes(root))

@@ -2,11 +2,12 @@
  * Spans ready to store, as they go from the decoding thread through the ingest queue to the
  * storage writer: each span's line (span-codec.ts) as UTF-8 bytes, and beside the lines what
  * a store files a span by (ids, names, kind, times, a hash of the line and the hashes of its
- * terms), so that the writer never parses a line again. Flat arrays rather than an object per
- * span: they cross threads as a few copies and wait in the queue mostly outside the JS heap.
+ * terms), so that the writer never parses a line again. Typed arrays only, ids and names as
+ * UTF-8 bytes too: they are transferred between threads rather than copied, and wait in the
+ * queue outside the JS heap, so the main thread, which answers queries, never collects them.
  */
 import { encodeSpan } from './span-codec.js'
-import { parentSpanId, type Span, type SpanId, type SpanKind, type TraceId } from './span.js'
+import { parentSpanId, type Span, type SpanKind } from './span.js'
 import { spanTermHashes } from './span-terms.js'
 import { hashString } from './string-hash.js'
 
@@ -15,14 +16,10 @@ export interface EncodedSpans {
   text: Uint8Array
   /** Where each span's line ends in `text`; it starts where the one before ends. */
   lineEnds: Uint32Array
-  traceIds: TraceId[]
-  spanIds: SpanId[]
-  /** '' for a root span. */
-  parentSpanIds: string[]
-  serviceNames: string[]
-  operationNames: string[]
-  /** The remote endpoint's service name, '' when none. */
-  remoteServiceNames: string[]
+  /** Each span's SPAN_STRINGS, one after another. */
+  strings: Uint8Array
+  /** Where each of them ends in `strings`. */
+  stringEnds: Uint32Array
   /** KIND_CODES index, plus SHARED_BIT for a shared server span. */
   kinds: Uint8Array
   startUs: Float64Array
@@ -34,6 +31,14 @@ export interface EncodedSpans {
   /** Where each span's term hashes end in `termHashes`. */
   termEnds: Uint32Array
 }
+
+/**
+ * The strings kept of each span, in this order: parentSpanId is '' for a root span,
+ * remoteServiceName '' when the span has no remote endpoint's.
+ */
+const SPAN_STRINGS = ['traceId', 'spanId', 'parentSpanId', 'serviceName', 'operationName', 'remoteServiceName'] as const
+export type SpanString = (typeof SPAN_STRINGS)[number]
+const STRING_INDEX = Object.fromEntries(SPAN_STRINGS.map((name, i) => [name, i])) as Record<SpanString, number>
 
 const KIND_CODES: readonly (SpanKind | undefined)[] = [undefined, 'client', 'server', 'producer', 'consumer', 'internal']
 const SHARED_BIT = 0x80
@@ -58,31 +63,19 @@ export function collectEncodedSpans(spans: readonly Span[], lines: readonly stri
  */
 export class EncodedSpansBuilder {
   private readonly lines: string[] = []
+  private readonly strings: string[] = []
   private readonly kinds: number[] = []
   private readonly startUs: number[] = []
   private readonly durationUs: number[] = []
   private readonly lineHashes: number[] = []
   private readonly termHashes: number[] = []
   private readonly termEnds: number[] = []
-  private readonly encoded: Omit<EncodedSpans, 'text' | 'lineEnds' | 'kinds' | 'startUs' | 'durationUs' | 'lineHashes' | 'termHashes' | 'termEnds'> = {
-    traceIds: [],
-    spanIds: [],
-    parentSpanIds: [],
-    serviceNames: [],
-    operationNames: [],
-    remoteServiceNames: [],
-  }
 
   /** A sanitized span, and its line when it was encoded already. */
   add(span: Span, line: string = encodeSpan(span)): void {
-    const encoded = this.encoded
     this.lines.push(line)
-    encoded.traceIds.push(span.traceId)
-    encoded.spanIds.push(span.spanId)
-    encoded.parentSpanIds.push(parentSpanId(span) ?? '')
-    encoded.serviceNames.push(span.process.serviceName)
-    encoded.operationNames.push(span.operationName)
-    encoded.remoteServiceNames.push(span.remoteEndpoint?.serviceName ?? '')
+    // In SPAN_STRINGS order.
+    this.strings.push(span.traceId, span.spanId, parentSpanId(span) ?? '', span.process.serviceName, span.operationName, span.remoteEndpoint?.serviceName ?? '')
     this.kinds.push(KIND_CODES.indexOf(span.kind) | (span.shared ? SHARED_BIT : 0))
     this.startUs.push(span.startTimeUs)
     this.durationUs.push(span.durationUs)
@@ -92,18 +85,13 @@ export class EncodedSpansBuilder {
   }
 
   finish(): EncodedSpans {
-    const lines = this.lines
-    const lineEnds = new Uint32Array(lines.length)
-    let bytes = 0
-    for (let i = 0; i < lines.length; i++) lineEnds[i] = bytes += Buffer.byteLength(lines[i]!)
-    // An ArrayBuffer of its own (not a slice of Buffer's pool), so that it can be transferred.
-    const text = new Uint8Array(bytes)
-    const textWriter = Buffer.from(text.buffer)
-    for (let i = 0; i < lines.length; i++) textWriter.write(lines[i]!, i === 0 ? 0 : lineEnds[i - 1]!)
+    const [text, lineEnds] = packStrings(this.lines)
+    const [strings, stringEnds] = packStrings(this.strings)
     return {
       text,
       lineEnds,
-      ...this.encoded,
+      strings,
+      stringEnds,
       kinds: Uint8Array.from(this.kinds),
       startUs: Float64Array.from(this.startUs),
       durationUs: Float64Array.from(this.durationUs),
@@ -112,6 +100,18 @@ export class EncodedSpansBuilder {
       termEnds: Uint32Array.from(this.termEnds),
     }
   }
+}
+
+/** Strings as UTF-8, one after another, and where each ends. */
+function packStrings(list: readonly string[]): [Uint8Array, Uint32Array] {
+  const ends = new Uint32Array(list.length)
+  let bytes = 0
+  for (let i = 0; i < list.length; i++) ends[i] = bytes += Buffer.byteLength(list[i]!)
+  // An ArrayBuffer of its own (not a slice of Buffer's pool), so that it can be transferred.
+  const packed = new Uint8Array(bytes)
+  const writer = Buffer.from(packed.buffer)
+  for (let i = 0; i < list.length; i++) writer.write(list[i]!, i === 0 ? 0 : ends[i - 1]!)
+  return [packed, ends]
 }
 
 export function spanCount(spans: EncodedSpans): number {
@@ -125,7 +125,16 @@ export function lineBytes(spans: EncodedSpans, i: number): Uint8Array {
 
 /** Span `i`'s line as text, to decode (`decodeSpan`) or compare. */
 export function lineText(spans: EncodedSpans, i: number): string {
-  const bytes = lineBytes(spans, i)
+  return utf8(lineBytes(spans, i))
+}
+
+/** One of span `i`'s strings. */
+export function spanString(spans: EncodedSpans, i: number, name: SpanString): string {
+  const k = i * SPAN_STRINGS.length + STRING_INDEX[name]
+  return utf8(spans.strings.subarray(k === 0 ? 0 : spans.stringEnds[k - 1]!, spans.stringEnds[k]!))
+}
+
+function utf8(bytes: Uint8Array): string {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8')
 }
 
@@ -144,6 +153,6 @@ export function termHashesOf(spans: EncodedSpans, i: number): Float64Array {
 
 /** The buffers to transfer when posting spans to another thread that takes them over. */
 export function transferables(spans: EncodedSpans): ArrayBuffer[] {
-  const { text, lineEnds, kinds, startUs, durationUs, lineHashes, termHashes, termEnds } = spans
-  return [text, lineEnds, kinds, startUs, durationUs, lineHashes, termHashes, termEnds].map((array) => array.buffer as ArrayBuffer)
+  const { text, lineEnds, strings, stringEnds, kinds, startUs, durationUs, lineHashes, termHashes, termEnds } = spans
+  return [text, lineEnds, strings, stringEnds, kinds, startUs, durationUs, lineHashes, termHashes, termEnds].map((array) => array.buffer as ArrayBuffer)
 }

@@ -26,7 +26,9 @@ export interface IngestObserver {
 }
 
 interface PendingRequest {
+  /** Handed over to the writer, which may take its buffers: read `count` rather than the spans. */
   spans: EncodedSpans
+  count: number
   origin: SpanOrigin
   resolve: () => void
   reject: (error: unknown) => void
@@ -78,7 +80,7 @@ export class Pipeline implements SpanSink {
     }
     if (count === 0) return
     return new Promise<void>((resolve, reject) => {
-      this.queue.push({ spans, origin, resolve, reject })
+      this.queue.push({ spans, count, origin, resolve, reject })
       this.queuedSpans += count
       this.queuedBytes += origin.bytes
       this.flushing ??= this.flush()
@@ -125,18 +127,18 @@ export class Pipeline implements SpanSink {
     await new Promise((resolve) => setImmediate(resolve))
     while (this.queue.length > 0) {
       const batch = this.takeBatch()
-      const spans = batch.reduce((sum, request) => sum + spanCount(request.spans), 0)
+      const spans = batch.reduce((sum, request) => sum + request.count, 0)
       const started = process.hrtime.bigint()
       try {
         await this.writer.writeEncoded(batch.map((request) => request.spans))
         this.observer?.batchCommitted(Number(process.hrtime.bigint() - started) / 1e9, spans)
         for (const request of batch) {
-          this.observer?.spansSaved(request.origin, spanCount(request.spans))
+          this.observer?.spansSaved(request.origin, request.count)
           request.resolve()
         }
       } catch (error) {
         for (const request of batch) {
-          this.observer?.spansRejected(request.origin, spanCount(request.spans), 'storage_error')
+          this.observer?.spansRejected(request.origin, request.count, 'storage_error')
           request.reject(error)
         }
       } finally {
@@ -149,10 +151,10 @@ export class Pipeline implements SpanSink {
 
   private takeBatch(): PendingRequest[] {
     const batch = [this.queue.shift()!]
-    let spans = spanCount(batch[0]!.spans)
-    while (this.queue.length > 0 && spans + spanCount(this.queue[0]!.spans) <= this.options.batchMaxSpans) {
+    let spans = batch[0]!.count
+    while (this.queue.length > 0 && spans + this.queue[0]!.count <= this.options.batchMaxSpans) {
       const next = this.queue.shift()!
-      spans += spanCount(next.spans)
+      spans += next.count
       batch.push(next)
     }
     return batch

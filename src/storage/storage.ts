@@ -9,7 +9,7 @@ export interface SpanWriter {
   /**
    * Stores the spans of one or more requests atomically and durably: when the promise
    * resolves every span is committed. A span already stored with the same content is not
-   * stored again.
+   * stored again. The requests' buffers may be taken over: the caller must not read them after.
    */
   writeEncoded(requests: readonly EncodedSpans[]): Promise<void>
 }

@@ -7,7 +7,7 @@
  */
 import { inflateRawSync } from 'node:zlib'
 import Database from 'better-sqlite3'
-import { collectEncodedSpans, type EncodedSpans, isShared, kindOf, lineBytes, lineText, spanCount, termHashesOf } from '../../model/encoded-spans.js'
+import { collectEncodedSpans, type EncodedSpans, isShared, kindOf, lineBytes, lineText, spanCount, spanString, termHashesOf } from '../../model/encoded-spans.js'
 import { decodeSpan } from '../../model/span-codec.js'
 import { keyTerm, spanTermHashes } from '../../model/span-terms.js'
 import type { TraceId } from '../../model/span.js'
@@ -61,6 +61,7 @@ interface SpanRef {
 
 /** A new span of the batch being written, with the ids the store filed it under. */
 interface NewSpan extends SpanRef, LinkedSpan {
+  operationName: string
   operationId: number
 }
 
@@ -220,7 +221,7 @@ export class SpanStoreWriter {
     const byTrace = new Map<TraceId, SpanRef[]>()
     for (const spans of requests) {
       for (let index = 0; index < spanCount(spans); index++) {
-        const traceId = spans.traceIds[index]!
+        const traceId = spanString(spans, index, 'traceId')
         const list = byTrace.get(traceId)
         if (list) list.push({ spans, index })
         else byTrace.set(traceId, [{ spans, index }])
@@ -262,19 +263,21 @@ export class SpanStoreWriter {
   }
 
   private newSpan(spans: EncodedSpans, index: number): NewSpan {
-    const serviceId = this.serviceId(spans.serviceNames[index]!)
+    const serviceId = this.serviceId(spanString(spans, index, 'serviceName'))
     const kind = kindOf(spans, index)
+    const operationName = spanString(spans, index, 'operationName')
     return {
       spans,
       index,
-      traceId: spans.traceIds[index]!,
-      spanId: spans.spanIds[index]!,
-      parentSpanId: spans.parentSpanIds[index]!,
+      traceId: spanString(spans, index, 'traceId'),
+      spanId: spanString(spans, index, 'spanId'),
+      parentSpanId: spanString(spans, index, 'parentSpanId'),
       kind,
       shared: isShared(spans, index),
       startUs: spans.startUs[index]!,
       serviceId,
-      operationId: this.operationId(serviceId, spans.operationNames[index]!, kind ?? ''),
+      operationName,
+      operationId: this.operationId(serviceId, operationName, kind ?? ''),
     }
   }
 
@@ -301,7 +304,7 @@ export class SpanStoreWriter {
       this.stmt.insertTraceRun.run(traceIdKey(traceId), blockId, first, encodeRunSpans(runSpans))
       first = end
     }
-    block.forEach(({ spans, index, serviceId, startUs }, i) => this.addPostings(blockId + i, startUs, spanKeys(serviceId, spans.operationNames[index]!, termHashesOf(spans, index))))
+    block.forEach(({ spans, index, serviceId, operationName, startUs }, i) => this.addPostings(blockId + i, startUs, spanKeys(serviceId, operationName, termHashesOf(spans, index))))
     this.nextSeq += block.length
   }
 
@@ -368,7 +371,7 @@ export class SpanStoreWriter {
 
   /** Remote service names and autocomplete values, each stored once. */
   private rememberNames({ spans, index, serviceId }: NewSpan): void {
-    const remote = spans.remoteServiceNames[index]!
+    const remote = spanString(spans, index, 'remoteServiceName')
     if (remote !== '') {
       const key = `${serviceId}\0${remote}`
       if (!this.knownRemoteServices.has(key)) {

@@ -3,7 +3,7 @@
  * the thread's answer. Should the thread die, every request pending or to come fails.
  */
 import type { Worker } from 'node:worker_threads'
-import type { EncodedSpans } from '../../model/encoded-spans.js'
+import { type EncodedSpans, transferables } from '../../model/encoded-spans.js'
 import { PendingRequests } from '../../pending-requests.js'
 import { startThread } from '../../start-thread.js'
 import type { PurgeResult, SpanStoreWriterOptions, WriteResult } from './span-store-writer.js'
@@ -54,8 +54,9 @@ export class WriterThreadClient {
     thread.on('exit', (code) => this.stop(new Error(`the storage writer thread stopped (exit code ${code})`)))
   }
 
+  /** Takes the requests' buffers over (they are transferred to the thread, not copied). */
   write(requests: readonly EncodedSpans[]): Promise<WriteResult> {
-    return this.request({ type: 'write', requests }) as Promise<WriteResult>
+    return this.request({ type: 'write', requests }, requests.flatMap(transferables)) as Promise<WriteResult>
   }
 
   purge(beforeUs: number, maxSpans: number): Promise<PurgeResult> {
@@ -70,9 +71,9 @@ export class WriterThreadClient {
     await exited
   }
 
-  private request(body: RequestBody): Promise<unknown> {
+  private request(body: RequestBody, transfer: ArrayBuffer[] = []): Promise<unknown> {
     if (this.stopped) return Promise.reject(this.stopped)
-    return this.pending.send((id) => this.thread.postMessage({ ...body, id }))
+    return this.pending.send((id) => this.thread.postMessage({ ...body, id }, transfer))
   }
 
   private stop(error: Error): void {
