@@ -13,7 +13,8 @@ export interface SpanOrigin {
  * What receivers hand request bodies to, in one of the span formats. It resolves once every
  * span is committed to storage. It rejects with InvalidInputError for a malformed body,
  * BusyError when the queue is full, TooLargeError for too many spans and ShuttingDownError
- * once the server is stopping; then nothing was stored.
+ * once the server is stopping; then nothing was stored. The sink may take the body's memory
+ * over: the receiver must not read the body after handing it on.
  */
 export interface SpanSink {
   acceptBody(format: SpanFormat, body: Buffer, origin: SpanOrigin): Promise<void>
