@@ -52,6 +52,20 @@ describe('Zipkin proto3 on /api/v2/spans', () => {
     const shortId = ListOfSpans.encode(ListOfSpans.fromObject({ spans: [{ traceId: Buffer.from('0102', 'hex'), id: Buffer.alloc(8, 1) }] })).finish()
     const rejected = await postSpans(protoApp.urls.zipkin, '/api/v2/spans', shortId, 'application/x-protobuf')
     expect(rejected).toEqual({ status: 400, text: 'span[0].trace_id: expected 8 or 16 bytes, got 2\n' })
+    const ids = { traceId: Buffer.alloc(8, 1), id: Buffer.alloc(8, 2) }
+    const tooLate = ListOfSpans.encode(ListOfSpans.fromObject({ spans: [{ ...ids, timestamp: '9007199254740992' }] })).finish()
+    expect(await postSpans(protoApp.urls.zipkin, '/api/v2/spans', tooLate, 'application/x-protobuf')).toEqual({ status: 400, text: 'span[0].timestamp: 9007199254740992 microseconds is out of range\n' })
+    const unknownKind = ListOfSpans.encode(ListOfSpans.fromObject({ spans: [{ ...ids, kind: 7 }] })).finish()
+    expect(await postSpans(protoApp.urls.zipkin, '/api/v2/spans', unknownKind, 'application/x-protobuf')).toEqual({ status: 400, text: 'span[0].kind: expected 0 to 4, got 7\n' })
+    expect((await fetch(`${protoApp.urls.zipkin}/api/v2/trace/${'01'.repeat(8)}`)).status).toBe(404)
+  })
+
+  it('reads the largest timestamp a JS number holds exactly', async () => {
+    const ids = { traceId: Buffer.alloc(16, 3), id: Buffer.alloc(8, 4) }
+    const body = ListOfSpans.encode(ListOfSpans.fromObject({ spans: [{ ...ids, name: 'late', timestamp: '9007199254740991', duration: '4294967297', localEndpoint: { serviceName: 'edge' } }] })).finish()
+    expect(await postSpans(protoApp.urls.zipkin, '/api/v2/spans', body, 'application/x-protobuf')).toEqual({ status: 202, text: '' })
+    const [span] = await zipkinGet<ZipkinJsonSpan[]>(protoApp.urls.zipkin, `/api/v2/trace/${'03'.repeat(16)}`)
+    expect(span).toMatchObject({ name: 'late', timestamp: 9007199254740991, duration: 4294967297 })
   })
 
   it('an empty proto3 body is accepted', async () => {

@@ -6,28 +6,35 @@ import { forEachFieldBytes } from '../proto-fields.js'
 import { ipv6Text } from './ipv6-text.js'
 import type { ZipkinEndpoint, ZipkinKind, ZipkinV2Span } from './zipkin-v2-span.js'
 
-interface ProtoEndpoint {
-  serviceName?: string
-  ipv4?: Uint8Array
-  ipv6?: Uint8Array
-  port?: number
+/**
+ * A Span as protobufjs decodes it, not copied into a plain object: a field not on the wire reads
+ * as its default (empty bytes, '', 0, null for a message), a 64-bit integer as a Long.
+ */
+interface ProtoSpan {
+  traceId: Uint8Array
+  parentId: Uint8Array
+  id: Uint8Array
+  kind: number
+  name: string
+  timestamp: ProtoUint64
+  duration: ProtoUint64
+  localEndpoint: ProtoEndpoint | null
+  remoteEndpoint: ProtoEndpoint | null
+  annotations: { timestamp: ProtoUint64; value: string }[]
+  tags: Record<string, string>
+  debug: boolean
+  shared: boolean
 }
 
-interface ProtoSpan {
-  traceId?: Uint8Array
-  parentId?: Uint8Array
-  id?: Uint8Array
-  kind?: number
-  name?: string
-  timestamp?: string
-  duration?: string
-  localEndpoint?: ProtoEndpoint
-  remoteEndpoint?: ProtoEndpoint
-  annotations?: { timestamp?: string; value?: string }[]
-  tags?: Record<string, string>
-  debug?: boolean
-  shared?: boolean
+interface ProtoEndpoint {
+  serviceName: string
+  ipv4: Uint8Array
+  ipv6: Uint8Array
+  port: number
 }
+
+/** A Long (its low and high 32 bits), or a number where protobufjs gives one. */
+type ProtoUint64 = number | { low: number; high: number }
 
 const KINDS: (ZipkinKind | undefined)[] = [undefined, 'CLIENT', 'SERVER', 'PRODUCER', 'CONSUMER']
 
@@ -50,8 +57,7 @@ export function forEachZipkinV2ProtoSpan(body: Buffer, take: (span: ZipkinV2Span
   forEachFieldBytes(body, 1, INVALID, (bytes, i) => {
     let proto: ProtoSpan
     try {
-      // 64-bit values as decimal strings, so none passes through a JS number unchecked.
-      proto = type.toObject(type.decode(bytes), { longs: String, defaults: false }) as ProtoSpan
+      proto = type.decode(bytes) as unknown as ProtoSpan
     } catch (error) {
       throw new InvalidInputError(`${INVALID} (${(error as Error).message})`)
     }
@@ -59,17 +65,20 @@ export function forEachZipkinV2ProtoSpan(body: Buffer, take: (span: ZipkinV2Span
   })
 }
 
-function hexId(bytes: Uint8Array | undefined, lengths: number[], path: string): string | undefined {
-  if (bytes === undefined || bytes.length === 0) return undefined
+function hexId(bytes: Uint8Array, lengths: number[], path: string): string | undefined {
+  if (bytes.length === 0) return undefined
   if (!lengths.includes(bytes.length)) throw new InvalidInputError(`${path}: expected ${lengths.join(' or ')} bytes, got ${bytes.length}`)
   return Buffer.from(bytes).toString('hex')
 }
 
-function microseconds(text: string | undefined, path: string): number | undefined {
-  if (text === undefined || text === '0') return undefined
-  const value = Number(text)
-  if (!Number.isSafeInteger(value)) throw new InvalidInputError(`${path}: ${text} microseconds is out of range`)
-  return value
+/** Microseconds, undefined for 0 (proto3's default: not set). */
+function microseconds(value: ProtoUint64, path: string): number | undefined {
+  if (typeof value === 'number') return value === 0 ? undefined : value
+  const high = value.high >>> 0
+  // Above 2^53 - 1 a JS number would round it.
+  if (high > 0x1f_ffff) throw new InvalidInputError(`${path}: ${BigInt(high) * 0x1_0000_0000n + BigInt(value.low >>> 0)} microseconds is out of range`)
+  const us = high * 0x1_0000_0000 + (value.low >>> 0)
+  return us === 0 ? undefined : us
 }
 
 function convertSpan(proto: ProtoSpan, path: string): ZipkinV2Span {
@@ -80,15 +89,15 @@ function convertSpan(proto: ProtoSpan, path: string): ZipkinV2Span {
   const span: ZipkinV2Span = {
     traceId,
     id,
-    annotations: (proto.annotations ?? []).map((a, j) => ({
+    annotations: proto.annotations.map((a, j) => ({
       timestamp: microseconds(a.timestamp, `${path}.annotations[${j}].timestamp`) ?? 0,
-      value: a.value ?? '',
+      value: a.value,
     })),
     tags: { ...proto.tags },
   }
   const parentId = hexId(proto.parentId, [8], `${path}.parent_id`)
   if (parentId !== undefined) span.parentId = parentId
-  if (proto.kind !== undefined && proto.kind !== 0) {
+  if (proto.kind !== 0) {
     const kind = KINDS[proto.kind]
     if (!kind) throw new InvalidInputError(`${path}.kind: expected 0 to 4, got ${proto.kind}`)
     span.kind = kind
@@ -108,11 +117,11 @@ function convertSpan(proto: ProtoSpan, path: string): ZipkinV2Span {
 function convertEndpoint(proto: ProtoEndpoint, path: string): ZipkinEndpoint {
   const endpoint: ZipkinEndpoint = {}
   if (proto.serviceName) endpoint.serviceName = proto.serviceName
-  if (proto.ipv4 && proto.ipv4.length > 0) {
+  if (proto.ipv4.length > 0) {
     if (proto.ipv4.length !== 4) throw new InvalidInputError(`${path}.ipv4: expected 4 bytes, got ${proto.ipv4.length}`)
     endpoint.ipv4 = [...proto.ipv4].join('.')
   }
-  if (proto.ipv6 && proto.ipv6.length > 0) {
+  if (proto.ipv6.length > 0) {
     const text = ipv6Text(proto.ipv6)
     if (text === undefined) throw new InvalidInputError(`${path}.ipv6: expected 16 bytes, got ${proto.ipv6.length}`)
     endpoint.ipv6 = text
