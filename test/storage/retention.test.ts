@@ -50,6 +50,33 @@ describe('retention', () => {
     await retention.stop()
   })
 
+  it('stops listing the operations and services whose spans are all gone', async () => {
+    const storage = openStorage()
+    const nowMs = Date.now()
+    const oldUs = (nowMs - 10 * 3_600_000) * 1000
+    const freshUs = (nowMs - 3_600_000) * 1000
+    const span = (service: string, operationName: string, startTimeUs: number) => modelSpan({ service, operationName, startTimeUs })
+    await storage.writeSpans([span('gone', 'old-call', oldUs), span('kept', 'old-call', oldUs + 1)])
+    // A late span: started long ago (an hour after the old ones), stored with a fresh one, so its block stays.
+    await storage.writeSpans([span('kept', 'fresh-call', freshUs), span('kept', 'late-call', oldUs + HOUR_US)])
+    // A block whose newest span is older than that one's, and whose oldest is newer.
+    await storage.writeSpans([span('kept', 'mid-call', freshUs - HOUR_US / 2)])
+    expect(await storage.getServices()).toEqual(['gone', 'kept'])
+
+    const retention = new Retention({ maxAgeHours: 5, maxDatabaseBytes: 0, purgeIntervalMs: 60_000, purgeBatchSpans: 250 }, storage, silent, undefined, () => nowMs)
+    await retention.runOnce()
+    expect(await storage.getServices()).toEqual(['kept'])
+    expect(await storage.getOperations({ serviceName: 'gone' })).toEqual([])
+    expect((await storage.getOperations({ serviceName: 'kept' })).map((o) => o.name)).toEqual(['fresh-call', 'late-call', 'mid-call'])
+
+    // A service seen again is listed again, with its operation.
+    await storage.writeSpans([span('gone', 'old-call', freshUs + 1)])
+    expect(await storage.getServices()).toEqual(['gone', 'kept'])
+    expect((await storage.getOperations({ serviceName: 'gone' })).map((o) => o.name)).toEqual(['old-call'])
+    expect(await storage.findTraceIds({ serviceName: 'gone', operationName: 'old-call', tags: [], limit: 10 })).toHaveLength(1)
+    await retention.stop()
+  })
+
   it('deletes the oldest spans while the data is over the size cap', async () => {
     const storage = openStorage()
     const base = Date.now() * 1000 - HOUR_US

@@ -53,6 +53,12 @@ export interface PurgeResult {
 
 const KNOWN_NAMES_MAX = 100_000
 
+/**
+ * An operation's newest start is stored when it moved on by this much, not with every span:
+ * retention allows for the lag (see pruneOperations).
+ */
+const OPERATION_SEEN_STEP_US = 60_000_000
+
 /** Span `index` of a request's encoded spans. */
 interface SpanRef {
   spans: EncodedSpans
@@ -90,6 +96,8 @@ export class SpanStoreWriter {
   private readonly blockMaxSpans: number
   private readonly serviceIds = new Map<string, number>()
   private readonly operationIds = new Map<string, number>()
+  /** The newest start stored for each operation, by id. */
+  private readonly operationLastStart = new Map<number, number>()
   private readonly autocompleteKeys: ReadonlySet<string>
   /** Hashes of the autocomplete keys' terms: only spans with one of them are decoded for their values. */
   private readonly autocompleteHashes: ReadonlySet<number>
@@ -124,6 +132,9 @@ export class SpanStoreWriter {
       selectServiceId: prepare(sql.SELECT_SERVICE_ID).pluck(),
       insertOperation: prepare(sql.INSERT_OPERATION),
       selectOperationId: prepare(sql.SELECT_OPERATION_ID).pluck(),
+      updateOperationLastStart: prepare(sql.UPDATE_OPERATION_LAST_START),
+      deleteOperationsBefore: prepare(sql.DELETE_OPERATIONS_BEFORE),
+      selectMinStart: prepare(sql.SELECT_MIN_START).pluck(),
       insertBlock: prepare(sql.INSERT_BLOCK),
       selectBlocksEnd: prepare(sql.SELECT_BLOCKS_END).pluck(),
       selectBlocksFrom: prepare(sql.SELECT_BLOCKS_FROM),
@@ -207,6 +218,7 @@ export class SpanStoreWriter {
   private forgetUncommitted(): void {
     this.serviceIds.clear()
     this.operationIds.clear()
+    this.operationLastStart.clear()
     this.knownRemoteServices.clear()
     this.knownTagValues.clear()
     this.loadOpenPostings()
@@ -256,6 +268,7 @@ export class SpanStoreWriter {
     }
     for (let i = 0; i < added.length; i += this.blockMaxSpans) this.writeBlock(added.slice(i, i + this.blockMaxSpans))
     for (const span of added) this.rememberNames(span)
+    this.recordOperationStarts(added)
     if (linkDependencies) this.dependencies.record(added, services)
     if (this.openPostings.spanCount < this.segmentSpans) return false
     this.sealOpenPostings()
@@ -369,6 +382,31 @@ export class SpanStoreWriter {
     return id
   }
 
+  /** Moves each operation's stored newest start on, when it moved by a step or more. */
+  private recordOperationStarts(spans: readonly NewSpan[]): void {
+    const newest = new Map<number, number>()
+    for (const { operationId, startUs } of spans) newest.set(operationId, Math.max(startUs, newest.get(operationId) ?? -Infinity))
+    for (const [operationId, startUs] of newest) {
+      const stored = this.operationLastStart.get(operationId)
+      if (stored !== undefined && startUs < stored + OPERATION_SEEN_STEP_US) continue
+      this.stmt.updateOperationLastStart.run(startUs, operationId)
+      this.operationLastStart.set(operationId, Math.max(startUs, stored ?? -Infinity))
+    }
+  }
+
+  /**
+   * Drops the operations none of whose spans is left: their newest start, less the lag it may
+   * be stored with, is before the oldest span left (late spans included). A service without
+   * operations is no longer listed; its row stays, so that its id is never given to another.
+   */
+  private pruneOperations(): void {
+    const oldestUs = (this.stmt.selectMinStart.get() as number | null) ?? Number.MAX_SAFE_INTEGER
+    if (this.stmt.deleteOperationsBefore.run(oldestUs - OPERATION_SEEN_STEP_US).changes === 0) return
+    // Ids of dropped operations may be given to new ones.
+    this.operationIds.clear()
+    this.operationLastStart.clear()
+  }
+
   /** Remote service names and autocomplete values, each stored once. */
   private rememberNames({ spans, index, serviceId }: NewSpan): void {
     const remote = spanString(spans, index, 'remoteServiceName')
@@ -424,6 +462,7 @@ export class SpanStoreWriter {
     }
     const oldestStartUs = (this.stmt.selectOldestStart.get() as number | undefined) ?? Number.MAX_SAFE_INTEGER
     this.dependencies.purge(traces.values(), oldestStartUs)
+    this.pruneOperations()
     return { spans: deleted, blockIds }
   }
 

@@ -6,13 +6,18 @@
 
 export const INSERT_SERVICE = 'INSERT INTO services (name) VALUES (?) ON CONFLICT (name) DO NOTHING'
 export const SELECT_SERVICE_ID = 'SELECT id FROM services WHERE name = ?'
-export const SELECT_SERVICES = 'SELECT name FROM services ORDER BY name'
+/** Services with an operation left: retention drops operations whose spans are all gone. */
+export const SELECT_SERVICES = `SELECT name FROM services s
+  WHERE EXISTS (SELECT 1 FROM operations o WHERE o.service_id = s.id) ORDER BY name`
 export const SELECT_SERVICE_IDS = 'SELECT id FROM services'
 export const INSERT_OPERATION =
   'INSERT INTO operations (service_id, name, kind) VALUES (?, ?, ?) ON CONFLICT (service_id, name, kind) DO NOTHING'
 export const SELECT_OPERATION_ID = 'SELECT id FROM operations WHERE service_id = ? AND name = ? AND kind = ?'
 export const SELECT_OPERATIONS = 'SELECT name, kind FROM operations WHERE service_id = ? ORDER BY name, kind'
 export const SELECT_OPERATIONS_OF_KIND = 'SELECT name, kind FROM operations WHERE service_id = ? AND kind = ? ORDER BY name'
+export const UPDATE_OPERATION_LAST_START = 'UPDATE operations SET last_start_us = max(last_start_us, ?) WHERE id = ?'
+/** Operations whose newest span started before a time. */
+export const DELETE_OPERATIONS_BEFORE = 'DELETE FROM operations WHERE last_start_us < ?'
 
 export const INSERT_REMOTE_SERVICE = 'INSERT INTO remote_services (service_id, name) VALUES (?, ?) ON CONFLICT DO NOTHING'
 export const SELECT_REMOTE_SERVICES = 'SELECT name FROM remote_services WHERE service_id = ? ORDER BY name'
@@ -50,6 +55,8 @@ export const DELETE_BLOCK = 'DELETE FROM span_blocks WHERE id = ?'
 export const DELETE_TRACE_RUN = 'DELETE FROM trace_runs WHERE trace_id = ? AND block_id = ?'
 export const SELECT_FIRST_BLOCK_ID = 'SELECT min(id) FROM span_blocks'
 export const SELECT_OLDEST_START = 'SELECT min_start_us FROM span_blocks ORDER BY max_start_us LIMIT 1'
+/** The start of the oldest span stored, late ones included. */
+export const SELECT_MIN_START = 'SELECT min(min_start_us) FROM span_blocks'
 /** Segments all of whose spans are gone. */
 export const SELECT_EXPIRED_SEGMENTS = 'SELECT id FROM segments WHERE last_seq < ?'
 export const DELETE_SEGMENT_CHUNKS = 'DELETE FROM posting_chunks WHERE segment_id = ?'
