@@ -4,7 +4,8 @@
  * a store files a span by (ids, names, kind, times, a hash of the line and the hashes of its
  * terms), so that the writer never parses a line again. Typed arrays only, ids and names as
  * UTF-8 bytes too: they are transferred between threads rather than copied, and wait in the
- * queue outside the JS heap, so the main thread, which answers queries, never collects them.
+ * queue outside the JS heap, so the main thread, which answers queries, holds none of their
+ * strings.
  */
 import { encodeSpan } from './span-codec.js'
 import { parentSpanId, type Span, type SpanKind } from './span.js'
