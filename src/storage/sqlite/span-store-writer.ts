@@ -261,7 +261,7 @@ export class SpanStoreWriter {
         if (stored.get(lineHash)?.some((place) => this.blocks.line(place.blockId, place.line) === lineText(spans, index))) continue
         if (sameHash) sameHash.push(line)
         else seen.set(lineHash, [line])
-        const span = this.newSpan(spans, index)
+        const span = this.newSpan(spans, index, traceId)
         services.add(traceId, spanIdLow(span.spanId), span.serviceId, span.kind === 'client')
         added.push(span)
       }
@@ -275,14 +275,14 @@ export class SpanStoreWriter {
     return true
   }
 
-  private newSpan(spans: EncodedSpans, index: number): NewSpan {
+  private newSpan(spans: EncodedSpans, index: number, traceId: TraceId): NewSpan {
     const serviceId = this.serviceId(spanString(spans, index, 'serviceName'))
     const kind = kindOf(spans, index)
     const operationName = spanString(spans, index, 'operationName')
     return {
       spans,
       index,
-      traceId: spanString(spans, index, 'traceId'),
+      traceId,
       spanId: spanString(spans, index, 'spanId'),
       parentSpanId: spanString(spans, index, 'parentSpanId'),
       kind,
