@@ -22,6 +22,11 @@ export function normalizeSpanId(hex: string): SpanId | undefined {
 const ZERO_TRACE_ID = '0'.repeat(32)
 const ZERO_SPAN_ID = '0'.repeat(16)
 
+/** Bytes as lower-case hex digits, read in place (no copy of the bytes). */
+export function hexOf(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex')
+}
+
 /** 16 hex digits when the high half is zero, else 32: how both Jaeger and Zipkin print trace ids. */
 export function shortTraceId(id: TraceId): string {
   return id.startsWith('0000000000000000') ? id.slice(16) : id

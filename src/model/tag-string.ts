@@ -1,3 +1,4 @@
+import { hexOf } from './ids.js'
 import type { Tag } from './span.js'
 
 /**
@@ -15,7 +16,7 @@ export function tagValueString(tag: Tag): string {
     case 'float64':
       return formatFloatG10(tag.value)
     case 'binary':
-      return Buffer.from(tag.value.buffer, tag.value.byteOffset, tag.value.byteLength).toString('hex')
+      return hexOf(tag.value)
   }
 }
 

@@ -1,6 +1,6 @@
 /** Converts a decoded Jaeger api_v2 protobuf batch into model spans, validating as it goes. */
 import { InvalidInputError } from '../../errors.js'
-import { normalizeSpanId, normalizeTraceId } from '../../model/ids.js'
+import { hexOf, normalizeSpanId, normalizeTraceId } from '../../model/ids.js'
 import type { Log, Process, Reference, Span, SpanId, Tag, TraceId } from '../../model/span.js'
 import type {
   JaegerProtoKeyValue,
@@ -79,23 +79,19 @@ function convertKeyValue(kv: JaegerProtoKeyValue, path: string): Tag {
 
 /** 16 bytes, big-endian (high half first), as Jaeger's TraceID marshals. */
 function traceIdOf(bytes: Uint8Array, path: string): TraceId {
-  const id = bytes.length === 16 ? normalizeTraceId(hex(bytes)) : undefined
+  const id = bytes.length === 16 ? normalizeTraceId(hexOf(bytes)) : undefined
   if (!id) throw new InvalidInputError(`${path}: expected 16 bytes, not all zero, got ${describeBytes(bytes)}`)
   return id
 }
 
 function spanIdOf(bytes: Uint8Array, path: string): SpanId {
-  const id = bytes.length === 8 ? normalizeSpanId(hex(bytes)) : undefined
+  const id = bytes.length === 8 ? normalizeSpanId(hexOf(bytes)) : undefined
   if (!id) throw new InvalidInputError(`${path}: expected 8 bytes, not all zero, got ${describeBytes(bytes)}`)
   return id
 }
 
-function hex(bytes: Uint8Array): string {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('hex')
-}
-
 function describeBytes(bytes: Uint8Array): string {
-  return bytes.length === 0 ? 'none' : `${bytes.length} bytes (${hex(bytes.subarray(0, 16))})`
+  return bytes.length === 0 ? 'none' : `${bytes.length} bytes (${hexOf(bytes.subarray(0, 16))})`
 }
 
 function int64Of(value: ProtoInt64): bigint {

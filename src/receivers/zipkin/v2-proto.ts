@@ -2,6 +2,7 @@
 import { PROTO_DIR } from '../../project-files.js'
 import protobuf from 'protobufjs'
 import { InvalidInputError } from '../../errors.js'
+import { hexOf } from '../../model/ids.js'
 import { forEachFieldBytes } from '../proto-fields.js'
 import { ipv6Text } from './ipv6-text.js'
 import type { ZipkinEndpoint, ZipkinKind, ZipkinV2Span } from './zipkin-v2-span.js'
@@ -68,7 +69,7 @@ export function forEachZipkinV2ProtoSpan(body: Buffer, take: (span: ZipkinV2Span
 function hexId(bytes: Uint8Array, lengths: number[], path: string): string | undefined {
   if (bytes.length === 0) return undefined
   if (!lengths.includes(bytes.length)) throw new InvalidInputError(`${path}: expected ${lengths.join(' or ')} bytes, got ${bytes.length}`)
-  return Buffer.from(bytes).toString('hex')
+  return hexOf(bytes)
 }
 
 /** Microseconds, undefined for 0 (proto3's default: not set). */
