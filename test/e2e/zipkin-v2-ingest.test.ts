@@ -128,6 +128,20 @@ describe('Zipkin JSON v2 ingest and the Jaeger query API', () => {
     expect(ids.sort()).toEqual([a.traceId, b.traceId].sort())
   })
 
+  it('answers names and values beyond ASCII byte for byte, in both query APIs', async () => {
+    const span = zipkinSpan({ service: 'usługa-✓', name: 'żółw 🐢', tags: { 'klucz-ß': 'wartość “quoted” 日本' } })
+    expect((await postZipkinV2(app.urls.zipkin, [span])).status).toBe(202)
+    const jaeger = await fetch(`${app.urls.query}/api/traces/${span.traceId}`)
+    const text = await jaeger.text()
+    expect(Number(jaeger.headers.get('content-length'))).toBe(Buffer.byteLength(text))
+    const [rendered] = (JSON.parse(text) as { data: { spans: { operationName: string; tags: { key: string; value: unknown }[] }[] }[] }).data[0]!.spans
+    expect(rendered!.operationName).toBe('żółw 🐢')
+    expect(rendered!.tags).toContainEqual({ key: 'klucz-ß', type: 'string', value: 'wartość “quoted” 日本' })
+    expect(await traceIds(`service=${encodeURIComponent('usługa-✓')}&tags=${encodeURIComponent(JSON.stringify({ 'klucz-ß': 'wartość “quoted” 日本' }))}`)).toEqual([span.traceId])
+    const zipkin = (await (await fetch(`${app.urls.zipkin}/api/v2/trace/${span.traceId}`)).json()) as { name: string; localEndpoint: { serviceName: string } }[]
+    expect(zipkin[0]).toMatchObject({ name: 'żółw 🐢', localEndpoint: { serviceName: 'usługa-✓' } })
+  })
+
   it('stores an empty service name under a placeholder', async () => {
     const span = zipkinSpan({ service: '' })
     await postZipkinV2(app.urls.zipkin, [span])

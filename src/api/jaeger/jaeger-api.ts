@@ -10,7 +10,7 @@ import { mergeSpanFragments } from '../../query/adjusters/span-merge.js'
 import { dedupeSpanIds } from '../../query/adjusters/span-id-dedupe.js'
 import type { QueryService } from '../../query/query-service.js'
 import { clientMessageOf, prepareErrorReply } from '../../server/http-errors.js'
-import { toJsonText } from '../json-text.js'
+import { toJsonBody } from '../json-text.js'
 import { parseDependenciesQuery, parseFindTracesQuery, parseOperationsQuery, parseTraceId } from './params.js'
 import { toJaegerTrace } from './render.js'
 
@@ -30,7 +30,7 @@ interface Envelope {
 
 function send(reply: FastifyReply, envelope: Partial<Envelope>, status = 200): FastifyReply {
   const body: Envelope = { data: null, total: 0, limit: 0, offset: 0, errors: null, ...envelope }
-  return reply.code(status).type('application/json').send(toJsonText(body))
+  return reply.code(status).type('application/json').send(toJsonBody(body))
 }
 
 /** Jaeger's query service applies its adjusters before rendering; this is spanlite's set. */

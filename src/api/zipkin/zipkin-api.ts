@@ -9,7 +9,7 @@ import { shortTraceId } from '../../model/ids.js'
 import { EMPTY_SERVICE_NAME } from '../../pipeline/sanitize.js'
 import type { QueryService } from '../../query/query-service.js'
 import { textErrorHandler } from '../../server/http-errors.js'
-import { toJsonText } from '../json-text.js'
+import { toJsonBody } from '../json-text.js'
 import {
   parseAutocompleteKey,
   parseDependenciesQuery,
@@ -29,7 +29,7 @@ export interface ZipkinApiOptions {
 }
 
 function send(reply: FastifyReply, body: unknown): FastifyReply {
-  return reply.code(200).type('application/json').send(toJsonText(body))
+  return reply.code(200).type('application/json').send(toJsonBody(body))
 }
 
 const sorted = (names: Iterable<string>) => [...new Set(names)].filter((name) => name !== '').sort()
