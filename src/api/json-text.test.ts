@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { toJsonBody, toJsonText } from './json-text.js'
+import { toJsonBody, toJsonListParts, toJsonText } from './json-text.js'
 
 describe('toJsonText', () => {
   it('writes bigints as numbers with every digit, and non-finite floats as strings', () => {
@@ -15,5 +15,18 @@ describe('toJsonBody', () => {
     const body = toJsonBody({ name: 'żółw ✓', id: 9223372036854775807n })
     expect(body.toString('utf8')).toBe('{"name":"żółw ✓","id":9223372036854775807}')
     expect(body.length).toBe(Buffer.byteLength('{"name":"żółw ✓","id":9223372036854775807}'))
+  })
+})
+
+describe('toJsonListParts', () => {
+  async function* items<T>(list: T[]) {
+    yield* list
+  }
+  it('writes the list toJsonText writes of the rendered items, empty or not', async () => {
+    const render = (n: number) => ({ n, big: 2n ** BigInt(n * 30), none: undefined })
+    for (const list of [[], [1], [1, 2, 3]]) {
+      const text = Buffer.concat(await toJsonListParts(items(list), render)).toString('utf8')
+      expect(text).toBe(toJsonText(list.map(render)))
+    }
   })
 })

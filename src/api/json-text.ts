@@ -40,6 +40,19 @@ export function toJsonBody(value: unknown): Buffer {
   return Buffer.from(toJsonText(value))
 }
 
+/**
+ * The JSON list of what `render` makes of each item, encoded an item at a time as the items
+ * come: a search answer then never holds every trace's rendered objects at once, which made
+ * the young generation's collections copy (and promote) most of them.
+ */
+export async function toJsonListParts<T>(items: AsyncIterable<T>, render: (item: T) => unknown): Promise<Buffer[]> {
+  const parts: Buffer[] = [Buffer.from('[')]
+  for await (const item of items) parts.push(toJsonBody(render(item)), Buffer.from(','))
+  if (parts.length > 1) parts.pop()
+  parts.push(Buffer.from(']'))
+  return parts
+}
+
 const MIN_EXACT = BigInt(Number.MIN_SAFE_INTEGER)
 const MAX_EXACT = BigInt(Number.MAX_SAFE_INTEGER)
 

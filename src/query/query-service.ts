@@ -22,11 +22,15 @@ export class QueryService {
     return spans
   }
 
-  /** Matching traces, newest first, each with all its stored spans. */
-  async findTraces(query: TraceQuery): Promise<Span[][]> {
-    const ids = await this.reader.findTraceIds(query)
-    const traces = await Promise.all(ids.map((id) => this.reader.getTrace(id)))
-    return traces.filter((spans) => spans.length > 0)
+  /**
+   * Matching traces, newest first, each with all its stored spans. Each is read as the one
+   * before has been taken, so that an answer of many traces never holds them all decoded.
+   */
+  async *findTraces(query: TraceQuery): AsyncGenerator<Span[]> {
+    for (const id of await this.reader.findTraceIds(query)) {
+      const spans = await this.reader.getTrace(id)
+      if (spans.length > 0) yield spans
+    }
   }
 
   getServices(): Promise<string[]> {

@@ -20,6 +20,11 @@ describe('Zipkin JSON v2 ingest and the Jaeger query API', () => {
     expect((await postZipkinV2(app.urls.zipkin, '')).status).toBe(202)
     expect((await postZipkinV2(app.urls.zipkin, [])).status).toBe(202)
     expect(await traceIds('service=ingest-svc')).toHaveLength(2)
+    for (const query of ['service=ingest-svc', 'service=no-such-svc']) {
+      const { body } = await jaegerGet<unknown[]>(app.urls.query, `/api/traces?${query}`)
+      expect(Object.keys(body)).toEqual(['data', 'total', 'limit', 'offset', 'errors'])
+      expect(body).toMatchObject({ total: 0, limit: 0, offset: 0, errors: null })
+    }
   })
 
   it('rejects a bad request whole with a 400 naming the problem, and keeps serving', async () => {

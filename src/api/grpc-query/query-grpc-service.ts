@@ -60,7 +60,7 @@ export function queryGrpcService(proto: JaegerProto, queryService: QueryService,
     FindTraces: serverStream(async (bytes, write) => {
       const { query } = decodeMessage<{ query: TraceQueryParameters | null }>(types.findTraces, bytes)
       if (!query) throw new InvalidInputError('query is missing')
-      for (const trace of await queryService.findTraces(toTraceQuery(query))) writeTrace(trace, query.rawTraces, write)
+      for await (const trace of queryService.findTraces(toTraceQuery(query))) writeTrace(trace, query.rawTraces, write)
     }, log),
 
     GetServices: unary(async () => ({ services: await queryService.getServices() }), log),

@@ -10,7 +10,7 @@ import { mergeSpanFragments } from '../../query/adjusters/span-merge.js'
 import { dedupeSpanIds } from '../../query/adjusters/span-id-dedupe.js'
 import type { QueryService } from '../../query/query-service.js'
 import { clientMessageOf, prepareErrorReply } from '../../server/http-errors.js'
-import { toJsonBody } from '../json-text.js'
+import { toJsonBody, toJsonListParts, toJsonText } from '../json-text.js'
 import { parseDependenciesQuery, parseFindTracesQuery, parseOperationsQuery, parseTraceId } from './params.js'
 import { toJaegerTrace } from './render.js'
 
@@ -28,9 +28,22 @@ interface Envelope {
   errors: { code: number; msg: string; traceID?: string }[] | null
 }
 
+const EMPTY_ENVELOPE: Envelope = { data: null, total: 0, limit: 0, offset: 0, errors: null }
+
 function send(reply: FastifyReply, envelope: Partial<Envelope>, status = 200): FastifyReply {
-  const body: Envelope = { data: null, total: 0, limit: 0, offset: 0, errors: null, ...envelope }
-  return reply.code(status).type('application/json').send(toJsonBody(body))
+  return sendBytes(reply, toJsonBody({ ...EMPTY_ENVELOPE, ...envelope }), status)
+}
+
+function sendBytes(reply: FastifyReply, bytes: Buffer, status = 200): FastifyReply {
+  return reply.code(status).type('application/json').send(bytes)
+}
+
+/** What send() writes after the data when given data alone: `,"total":0,...}`. */
+const AFTER_DATA = Buffer.from(toJsonText({ ...EMPTY_ENVELOPE, data: 0 }).slice('{"data":0'.length))
+
+/** The envelope send() writes, around data already encoded (toJsonListParts). */
+function sendEncodedData(reply: FastifyReply, data: Buffer[]): FastifyReply {
+  return sendBytes(reply, Buffer.concat([Buffer.from('{"data":'), ...data, AFTER_DATA]))
 }
 
 /** Jaeger's query service applies its adjusters before rendering; this is spanlite's set. */
@@ -81,8 +94,8 @@ export const jaegerApi: FastifyPluginAsync<JaegerApiOptions> = async (app, optio
   app.get('/api/traces', async (request, reply) => {
     const parsed = parseFindTracesQuery(request.query, nowUs())
     if ('query' in parsed) {
-      const traces = await queryService.findTraces(parsed.query)
-      return send(reply, { data: traces.map((trace) => toJaegerTrace(adjust(trace))) })
+      const traces = queryService.findTraces(parsed.query)
+      return sendEncodedData(reply, await toJsonListParts(traces, (trace) => toJaegerTrace(adjust(trace))))
     }
     const data = []
     const errors: NonNullable<Envelope['errors']> = []

@@ -9,7 +9,7 @@ import { shortTraceId } from '../../model/ids.js'
 import { EMPTY_SERVICE_NAME } from '../../pipeline/sanitize.js'
 import type { QueryService } from '../../query/query-service.js'
 import { textErrorHandler } from '../../server/http-errors.js'
-import { toJsonBody } from '../json-text.js'
+import { toJsonBody, toJsonListParts } from '../json-text.js'
 import {
   parseAutocompleteKey,
   parseDependenciesQuery,
@@ -29,7 +29,11 @@ export interface ZipkinApiOptions {
 }
 
 function send(reply: FastifyReply, body: unknown): FastifyReply {
-  return reply.code(200).type('application/json').send(toJsonBody(body))
+  return sendBytes(reply, toJsonBody(body))
+}
+
+function sendBytes(reply: FastifyReply, bytes: Buffer): FastifyReply {
+  return reply.code(200).type('application/json').send(bytes)
 }
 
 const sorted = (names: Iterable<string>) => [...new Set(names)].filter((name) => name !== '').sort()
@@ -68,8 +72,8 @@ export const zipkinApi: FastifyPluginAsync<ZipkinApiOptions> = async (app, optio
   })
 
   app.get('/api/v2/traces', async (request, reply) => {
-    const traces = await queryService.findTraces(parseTracesQuery(request.query, nowMs()))
-    return send(reply, traces.map(toZipkinTrace))
+    const traces = queryService.findTraces(parseTracesQuery(request.query, nowMs()))
+    return sendBytes(reply, Buffer.concat(await toJsonListParts(traces, toZipkinTrace)))
   })
 
   app.get<{ Params: { traceId: string } }>('/api/v2/trace/:traceId', async (request, reply) => {
