@@ -34,6 +34,9 @@ interface PendingRequest {
   reject: (error: unknown) => void
 }
 
+/** Two: one committing, the next waiting at the writer (SpanWriter commits them in order). */
+const MAX_WRITES_IN_FLIGHT = 2
+
 /** How long a refused client is asked to wait: a few group commits drain a full queue. */
 const RETRY_AFTER_SECONDS = 1
 
@@ -49,7 +52,11 @@ export class Pipeline implements SpanSink {
   private queuedBytes = 0
   /** Bytes of admitted request bodies still being read. */
   private receivingBytes = 0
-  private flushing: Promise<void> | undefined
+  /** Batches handed to the writer and not committed yet. */
+  private writesInFlight = 0
+  private writeScheduled = false
+  /** Waiting for the queue to empty and every write to settle. */
+  private idleWaiters: (() => void)[] = []
   private closing = false
 
   constructor(
@@ -83,7 +90,7 @@ export class Pipeline implements SpanSink {
       this.queue.push({ spans, count, origin, resolve, reject })
       this.queuedSpans += count
       this.queuedBytes += origin.bytes
-      this.flushing ??= this.flush()
+      this.scheduleWrite()
     })
   }
 
@@ -120,33 +127,53 @@ export class Pipeline implements SpanSink {
   }
 
   /**
-   * Commits queued requests batch after batch until the queue is empty. It starts on the next
-   * turn of the event loop, so every request parsed meanwhile joins the first batch.
+   * Writes what is queued on the next turn of the event loop, so that every request parsed
+   * meanwhile joins the batch.
    */
-  private async flush(): Promise<void> {
-    await new Promise((resolve) => setImmediate(resolve))
-    while (this.queue.length > 0) {
-      const batch = this.takeBatch()
-      const spans = batch.reduce((sum, request) => sum + request.count, 0)
-      const started = process.hrtime.bigint()
-      try {
-        await this.writer.writeEncoded(batch.map((request) => request.spans))
-        this.observer?.batchCommitted(Number(process.hrtime.bigint() - started) / 1e9, spans)
-        for (const request of batch) {
-          this.observer?.spansSaved(request.origin, request.count)
-          request.resolve()
-        }
-      } catch (error) {
-        for (const request of batch) {
-          this.observer?.spansRejected(request.origin, request.count, 'storage_error')
-          request.reject(error)
-        }
-      } finally {
-        this.queuedSpans -= spans
-        for (const request of batch) this.queuedBytes -= request.origin.bytes
-      }
+  private scheduleWrite(): void {
+    if (this.writeScheduled) return
+    this.writeScheduled = true
+    setImmediate(() => {
+      this.writeScheduled = false
+      this.writeQueued()
+    })
+  }
+
+  /**
+   * Hands queued requests to the writer, a batch at a time, keeping up to
+   * MAX_WRITES_IN_FLIGHT batches there: the next batch is waiting as one commits, so the
+   * writer does not idle while its answer travels back and this thread takes the next batch.
+   */
+  private writeQueued(): void {
+    while (this.queue.length > 0 && this.writesInFlight < MAX_WRITES_IN_FLIGHT) {
+      this.writesInFlight++
+      void this.commit(this.takeBatch()).finally(() => {
+        this.writesInFlight--
+        this.writeQueued()
+        if (this.queue.length === 0 && this.writesInFlight === 0) for (const resolve of this.idleWaiters.splice(0)) resolve()
+      })
     }
-    this.flushing = undefined
+  }
+
+  private async commit(batch: PendingRequest[]): Promise<void> {
+    const spans = batch.reduce((sum, request) => sum + request.count, 0)
+    const started = process.hrtime.bigint()
+    try {
+      await this.writer.writeEncoded(batch.map((request) => request.spans))
+      this.observer?.batchCommitted(Number(process.hrtime.bigint() - started) / 1e9, spans)
+      for (const request of batch) {
+        this.observer?.spansSaved(request.origin, request.count)
+        request.resolve()
+      }
+    } catch (error) {
+      for (const request of batch) {
+        this.observer?.spansRejected(request.origin, request.count, 'storage_error')
+        request.reject(error)
+      }
+    } finally {
+      this.queuedSpans -= spans
+      for (const request of batch) this.queuedBytes -= request.origin.bytes
+    }
   }
 
   private takeBatch(): PendingRequest[] {
@@ -163,7 +190,7 @@ export class Pipeline implements SpanSink {
   /** Refuses new spans and resolves once every queued span is committed. */
   async close(): Promise<void> {
     this.closing = true
-    await this.flushing
+    if (this.queue.length > 0 || this.writesInFlight > 0) await new Promise<void>((resolve) => this.idleWaiters.push(resolve))
     await this.decoder.close()
   }
 }

@@ -10,6 +10,7 @@ export interface SpanWriter {
    * Stores the spans of one or more requests atomically and durably: when the promise
    * resolves every span is committed. A span already stored with the same content is not
    * stored again. The requests' buffers may be taken over: the caller must not read them after.
+   * Calls may overlap: they are committed in the order they were made.
    */
   writeEncoded(requests: readonly EncodedSpans[]): Promise<void>
 }
