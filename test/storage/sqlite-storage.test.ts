@@ -75,6 +75,45 @@ describe('SqliteStorage', () => {
     await storage.close()
   })
 
+  it('merges small blocks into one, every span still read, found, deduplicated and purged', async () => {
+    const path = join(freshDir(), 'db.sqlite')
+    let storage = new SqliteStorage({ path, blockMaxSpans: 8 })
+    const traceIds = ['a', 'b', 'c'].map((c) => c.repeat(32))
+    // Requests of 3 spans, each trace's spans spread over several of them.
+    const spans = Array.from({ length: 24 }, (_, i) =>
+      modelSpan({ service: 'merged', traceId: traceIds[i % 3]!, startTimeUs: 1_700_000_000_000_000 + i, tags: [{ key: 'i', type: 'int64', value: BigInt(i) }] }),
+    )
+    const ofTrace = (traceId: string) => spans.filter((span) => span.traceId === traceId)
+    const blockCounts = () => (storage.db.prepare('SELECT span_count FROM span_blocks ORDER BY id').pluck().all() as number[]).join(',')
+    for (let i = 0; i < spans.length; i += 3) {
+      await storage.writeSpans(spans.slice(i, i + 3))
+      // Read each trace as the blocks grow: a block kept decompressed before it merged the next ones must be read again.
+      for (const traceId of traceIds) expect(await storage.getTrace(traceId)).toEqual(ofTrace(traceId).filter((span) => spans.indexOf(span) < i + 3))
+    }
+    // 3 + 3 spans fit a block of 8; a third request does not, so the two are merged as it is
+    // written. The newest blocks wait for the next write.
+    expect(blockCounts()).toBe('6,6,6,3,3')
+    for (const [i, span] of spans.entries()) {
+      expect(await storage.findTraceIds({ serviceName: 'merged', tags: [{ key: 'i', value: String(i) }], limit: 10 })).toEqual([span.traceId])
+    }
+    // A retry of spans stored in a merged block is not stored again.
+    await storage.writeSpans(spans.slice(3, 9))
+    expect(storage.db.prepare('SELECT sum(span_count) FROM span_blocks').pluck().get()).toBe(24)
+
+    // After a restart the merged blocks are read from the database alone.
+    await storage.close()
+    storage = new SqliteStorage({ path, blockMaxSpans: 8 })
+    for (const traceId of traceIds) expect(await storage.getTrace(traceId)).toEqual(ofTrace(traceId))
+    expect(await storage.findTraceIds({ serviceName: 'merged', tags: [{ key: 'i', value: '22' }], limit: 10 })).toEqual([traceIds[1]])
+
+    // Purging a merged block takes the runs of every block merged into it.
+    expect(await storage.purgeOldest({ maxSpans: 6 })).toBe(6)
+    expect(await storage.getTrace(traceIds[0]!)).toEqual(ofTrace(traceIds[0]!).slice(2))
+    expect(await storage.purgeOldest({ maxSpans: 100 })).toBe(18)
+    expect(storage.db.prepare('SELECT count(*) FROM trace_runs').pluck().get()).toBe(0)
+    await storage.close()
+  })
+
   it('finds tagged spans in sealed segments and in the open tail alike', async () => {
     // Three spans per segment: most spans end up in sealed segments.
     const storage = new SqliteStorage({ path: join(freshDir(), 'db.sqlite'), segmentSpans: 3, blockMaxSpans: 2 })

@@ -12,4 +12,13 @@ describe('block index', () => {
     expect(index.blockId(index.find(4))).toBe(4)
     expect(index.newestStartUpTo(0)).toBe(300)
   })
+
+  it('replaces the newest blocks by the block they were merged into', () => {
+    const index = new BlockIndex()
+    // Blocks 1, 4 and 6; then 4 and 6 merged into 4, and a new block 11.
+    index.addAll([1, 3, 500, 4, 2, 300, 6, 5, 900, 4, 7, 950, 11, 1, 100])
+    expect([3, 4, 6, 10, 11].map((seq) => index.blockId(index.find(seq)))).toEqual([1, 4, 4, 4, 11])
+    expect(index.find(12)).toBe(-1)
+    expect([0, 1, 2].map((position) => index.newestStartUpTo(position))).toEqual([500, 950, 950])
+  })
 })

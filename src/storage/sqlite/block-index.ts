@@ -11,8 +11,14 @@ export class BlockIndex {
   /** Newest start among blocks 0..i. */
   private newestUpTo: number[] = []
 
-  /** A block newer than every block held. */
+  /** A block newer than every block held, or one the newest blocks held were merged into. */
   add(id: number, spanCount: number, maxStartUs: number): void {
+    while (this.ids.length > 0 && this.ids.at(-1)! >= id) {
+      this.ids.pop()
+      this.ends.pop()
+      this.maxStarts.pop()
+      this.newestUpTo.pop()
+    }
     this.ids.push(id)
     this.ends.push(id + spanCount)
     this.maxStarts.push(maxStartUs)

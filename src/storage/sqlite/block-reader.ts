@@ -1,6 +1,8 @@
 /**
  * Reads span blocks for queries: summaries and span lines, with the most recently used blocks
  * kept decoded, since a search or a trace tends to come back to the blocks it just read.
+ * Blocks only ever grow, by merging the blocks after them (span-store-writer.ts), and their
+ * first lines stay as they were: a block kept with fewer lines than asked for is read again.
  */
 import type Database from 'better-sqlite3'
 import { decompressBlock } from './block-compression.js'
@@ -14,39 +16,67 @@ export class BlockReader {
   private readonly datas = new BlockDataCache()
   private readonly selectBlockSummary: Database.Statement
   private readonly selectBlockData: Database.Statement
+  private readonly selectBlockAt: Database.Statement
 
   constructor(db: Database.Database) {
     this.selectBlockSummary = db.prepare(sql.SELECT_BLOCK_SUMMARY).pluck()
     this.selectBlockData = db.prepare(sql.SELECT_BLOCK_DATA)
+    this.selectBlockAt = db.prepare(sql.SELECT_BLOCK_AT).pluck()
   }
 
-  /** A block's summary; undefined once retention deleted it. */
-  summary(blockId: number): BlockSummary | undefined {
+  /**
+   * The summary of the block holding span `seq`, looked for in block `blockId` first (where
+   * the caller last knew the span to be); undefined once retention deleted it.
+   */
+  summaryAt(seq: number, blockId: number): { blockId: number; line: number; summary: BlockSummary } | undefined {
+    for (const id of this.candidates(seq, blockId)) {
+      const summary = this.summary(id, seq - id)
+      if (summary) return { blockId: id, line: seq - id, summary }
+    }
+    return undefined
+  }
+
+  /** Lines of spans `seq`..`seq + count - 1`, as `summaryAt` finds them; none once deleted. */
+  linesAt(seq: number, count: number, blockId: number): string[] {
+    for (const id of this.candidates(seq, blockId)) {
+      const lines = this.lines(id, seq - id, count)
+      if (lines.length > 0) return lines
+    }
+    return []
+  }
+
+  /** Block `blockId`, then, should it lack the span (merged away), the block holding it now. */
+  private *candidates(seq: number, blockId: number): Generator<number> {
+    yield blockId
+    const holding = this.selectBlockAt.get(seq) as number | undefined
+    if (holding !== undefined && holding !== blockId) yield holding
+  }
+
+  /** A block's summary, if the block holds line `line`. */
+  private summary(blockId: number, line: number): BlockSummary | undefined {
     let summary = this.summaries.get(blockId)
-    if (!summary) {
+    if (!summary || summary.traceIds.length <= line) {
       const stored = this.selectBlockSummary.get(blockId) as Buffer | undefined
       if (!stored) return undefined
       summary = decodeBlockSummary(stored)
       this.summaries.set(blockId, summary)
     }
-    return summary
-  }
-
-  line(blockId: number, index: number): string | undefined {
-    return this.lines(blockId, index, 1)[0]
+    return summary.traceIds.length > line ? summary : undefined
   }
 
   /**
    * Lines `first`.. of a block, found by their newlines: the others are never turned into
-   * strings. None when retention deleted the block meanwhile.
+   * strings. None when the block does not hold them.
    */
-  lines(blockId: number, first: number, count: number): string[] {
-    let data = this.datas.get(blockId)
-    if (!data) {
-      const stored = this.selectBlockData.get(blockId) as { data: Buffer; data_bytes: number | null } | undefined
+  private lines(blockId: number, first: number, count: number): string[] {
+    let kept = this.datas.get(blockId)
+    if (!kept || kept.spanCount < first + count) {
+      const stored = this.selectBlockData.get(blockId) as { span_count: number; data: Buffer; data_bytes: number | null } | undefined
       if (!stored) return []
-      data = this.datas.keep(blockId, decompressBlock(stored.data, stored.data_bytes))
+      kept = this.datas.keep(blockId, stored.span_count, decompressBlock(stored.data, stored.data_bytes))
     }
+    if (kept.spanCount < first + count) return []
+    const { data } = kept
     let start = 0
     for (let i = 0; i < first; i++) start = data.indexOf(10, start) + 1
     const lines: string[] = []
@@ -63,6 +93,12 @@ export class BlockReader {
     this.summaries.clear()
     this.datas.clear()
   }
+}
+
+interface KeptBlock {
+  data: Buffer
+  spanCount: number
+  slot?: number
 }
 
 const DATA_KEPT = 64
@@ -87,25 +123,23 @@ class BlockDataCache {
   private readonly slab = Buffer.allocUnsafeSlow((DATA_KEPT + 1) * SLOT_BYTES)
   /** One slot more than blocks kept: a block is copied in before the oldest one is dropped. */
   private freeSlots = allSlots()
-  private readonly kept = new RecentlyUsed<number, { data: Buffer; slot?: number }>(DATA_KEPT, (dropped) => {
+  private readonly kept = new RecentlyUsed<number, KeptBlock>(DATA_KEPT, (dropped) => {
     if (dropped.slot !== undefined) this.freeSlots.push(dropped.slot)
   })
 
-  get(blockId: number): Buffer | undefined {
-    return this.kept.get(blockId)?.data
+  get(blockId: number): KeptBlock | undefined {
+    return this.kept.get(blockId)
   }
 
-  /** Keeps a block's data; returns the copy kept, to read from. */
-  keep(blockId: number, data: Buffer): Buffer {
+  /** Keeps a block's data, in place of what was kept of it; returns the copy kept, to read from. */
+  keep(blockId: number, spanCount: number, data: Buffer): KeptBlock {
+    const previous = this.kept.get(blockId)
+    if (previous?.slot !== undefined) this.freeSlots.push(previous.slot)
     const slot = data.length <= SLOT_BYTES ? this.freeSlots.pop() : undefined
-    if (slot === undefined) {
-      this.kept.set(blockId, { data })
-      return data
-    }
-    const copy = this.slab.subarray(slot * SLOT_BYTES, slot * SLOT_BYTES + data.length)
-    data.copy(copy)
-    this.kept.set(blockId, { data: copy, slot })
-    return copy
+    const kept: KeptBlock = slot === undefined ? { data, spanCount } : { data: this.slab.subarray(slot * SLOT_BYTES, slot * SLOT_BYTES + data.length), spanCount, slot }
+    if (slot !== undefined) data.copy(kept.data)
+    this.kept.set(blockId, kept)
+    return kept
   }
 
   clear(): void {

@@ -1,8 +1,9 @@
 /**
  * What searches read of a span block without inflating its spans: per line, the trace id,
- * service, operation, start and duration. Lines of one trace are adjacent in a block, so trace
- * ids are kept once per run of lines. Not compressed: random trace ids make up most of it, so
- * compression saved a seventh of its bytes and cost half its decoding time. About 8 bytes a span.
+ * service, operation, start and duration. Lines of one trace are adjacent in a block (in each of
+ * the blocks merged into one), so trace ids are kept once per run of lines. Not compressed:
+ * random trace ids make up most of it, so compression saved a seventh of its bytes and cost half
+ * its decoding time. About 8 bytes a span.
  */
 import type { TraceId } from '../../model/span.js'
 import { ByteReader, ByteWriter } from './bytes.js'

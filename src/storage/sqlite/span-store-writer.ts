@@ -15,7 +15,7 @@ import { hashString } from '../../model/string-hash.js'
 import { tagValueString } from '../../model/tag-string.js'
 import { compressBlock, decompressBlock } from './block-compression.js'
 import { BlockReader } from './block-reader.js'
-import { decodeBlockSummary, encodeBlockSummary } from './block-summary.js'
+import { decodeBlockSummary, encodeBlockSummary, type SummaryLine } from './block-summary.js'
 import { DependencyLinks, type LinkedSpan, SpanServices } from './dependency-links.js'
 import { spanKeys } from './index-keys.js'
 import { OpenPostings, PostingsDelta } from './open-postings.js'
@@ -37,7 +37,8 @@ export interface SpanStoreWriterOptions {
 
 /**
  * What readers learn from a write: the new spans' postings, or that the open postings were
- * sealed; and the new blocks as (id, span count, newest start) triples.
+ * sealed; and the new blocks as (id, span count, newest start) triples, followed by those that
+ * merged the newest blocks (such a triple replaces the blocks from its id on).
  */
 export interface WriteResult {
   postings: Float64Array
@@ -83,6 +84,13 @@ interface BlockRow {
   summary: Buffer
 }
 
+/** What a merge needs of a small block without reading it back. */
+interface SmallBlock {
+  id: number
+  text: Buffer
+  summaryLines: SummaryLine[]
+}
+
 interface BlockDataRow {
   id: number
   summary: Buffer
@@ -115,6 +123,9 @@ export class SpanStoreWriter {
   private newBlocks: number[] = []
   /** Sequence number of the next span stored. */
   private nextSeq = 1
+  /** The blocks written with fewer spans than a block holds since the last merge, newest last. */
+  private smallBlocks: SmallBlock[] = []
+  private smallBlockSpans = 0
 
   constructor(options: SpanStoreWriterOptions) {
     this.segmentSpans = options.segmentSpans
@@ -145,7 +156,9 @@ export class SpanStoreWriter {
       insertPostingChunk: prepare(sql.INSERT_POSTING_CHUNK),
       selectOldestBlock: prepare(sql.SELECT_OLDEST_BLOCK),
       deleteBlock: prepare(sql.DELETE_BLOCK),
-      deleteTraceRun: prepare(sql.DELETE_TRACE_RUN),
+      deleteTraceRuns: prepare(sql.DELETE_TRACE_RUNS),
+      updateMergedBlock: prepare(sql.UPDATE_MERGED_BLOCK),
+      deleteMergedBlocks: prepare(sql.DELETE_MERGED_BLOCKS),
       selectFirstBlockId: prepare(sql.SELECT_FIRST_BLOCK_ID).pluck(),
       selectOldestStart: prepare(sql.SELECT_OLDEST_START).pluck(),
       selectExpiredSegments: prepare(sql.SELECT_EXPIRED_SEGMENTS).pluck(),
@@ -216,6 +229,7 @@ export class SpanStoreWriter {
 
   /** After a rolled-back write: caches may name rows that were never committed. */
   private forgetUncommitted(): void {
+    this.forgetSmallBlocks()
     this.serviceIds.clear()
     this.operationIds.clear()
     this.operationLastStart.clear()
@@ -242,12 +256,12 @@ export class SpanStoreWriter {
     const services = new SpanServices()
     const added: NewSpan[] = []
     for (const [traceId, refs] of byTrace) {
-      const stored = new Map<number, { blockId: number; line: number }[]>()
+      const stored = new Map<number, { blockId: number; seq: number }[]>()
       for (const run of this.stmt.selectTraceRuns.all(traceIdKey(traceId)) as TraceRunRow[]) {
         decodeRunSpans(run.spans).forEach((span, i) => {
           services.add(traceId, span.spanIdLow, span.serviceId, span.client)
           const places = stored.get(span.contentHash) ?? []
-          places.push({ blockId: run.block_id, line: run.first_line + i })
+          places.push({ blockId: run.block_id, seq: run.block_id + run.first_line + i })
           stored.set(span.contentHash, places)
         })
       }
@@ -258,7 +272,7 @@ export class SpanStoreWriter {
         // A retry: the same span again, in this batch or stored before.
         const sameHash = seen.get(lineHash)
         if (sameHash?.some((other) => Buffer.compare(other, line) === 0)) continue
-        if (stored.get(lineHash)?.some((place) => this.blocks.line(place.blockId, place.line) === lineText(spans, index))) continue
+        if (stored.get(lineHash)?.some((place) => this.blocks.linesAt(place.seq, 1, place.blockId)[0] === lineText(spans, index))) continue
         if (sameHash) sameHash.push(line)
         else seen.set(lineHash, [line])
         const span = this.newSpan(spans, index, traceId)
@@ -271,6 +285,9 @@ export class SpanStoreWriter {
     this.recordOperationStarts(added)
     if (linkDependencies) this.dependencies.record(added, services)
     if (this.openPostings.spanCount < this.segmentSpans) return false
+    // A merged block stays within one segment: the open postings are rebuilt from the blocks
+    // after the last sealed span.
+    this.mergeSmallBlocks()
     this.sealOpenPostings()
     return true
   }
@@ -296,6 +313,8 @@ export class SpanStoreWriter {
 
   /** One block of new spans, a trace run row per trace in it, and the spans' open postings. */
   private writeBlock(block: readonly NewSpan[]): void {
+    const small = block.length < this.blockMaxSpans
+    if (!small || this.smallBlockSpans + block.length > this.blockMaxSpans) this.mergeSmallBlocks()
     const blockId = this.nextSeq
     let minStartUs = Infinity
     let maxStartUs = -Infinity
@@ -303,12 +322,14 @@ export class SpanStoreWriter {
       minStartUs = Math.min(minStartUs, startUs)
       maxStartUs = Math.max(maxStartUs, startUs)
     }
-    const summary = encodeBlockSummary(
-      block.map(({ spans, index, traceId, serviceId, operationId, startUs }) => ({ traceId, serviceId, operationId, startUs, durationUs: spans.durationUs[index]! })),
-    )
+    const summaryLines = block.map(({ spans, index, traceId, serviceId, operationId, startUs }) => ({ traceId, serviceId, operationId, startUs, durationUs: spans.durationUs[index]! }))
     const text = joinLines(block.map(({ spans, index }) => lineBytes(spans, index)))
-    this.stmt.insertBlock.run(blockId, block.length, minStartUs, maxStartUs, summary, compressBlock(text), text.length)
+    this.stmt.insertBlock.run(blockId, block.length, minStartUs, maxStartUs, encodeBlockSummary(summaryLines), compressBlock(text, small ? 'small' : 'full'), text.length)
     this.newBlocks.push(blockId, block.length, maxStartUs)
+    if (small) {
+      this.smallBlocks.push({ id: blockId, text, summaryLines })
+      this.smallBlockSpans += block.length
+    }
     for (let first = 0; first < block.length; ) {
       const traceId = block[first]!.traceId
       let end = first + 1
@@ -319,6 +340,37 @@ export class SpanStoreWriter {
     }
     block.forEach(({ spans, index, serviceId, operationName, startUs }, i) => this.addPostings(blockId + i, startUs, spanKeys(serviceId, operationName, termHashesOf(spans, index))))
     this.nextSeq += block.length
+  }
+
+  /**
+   * Replaces the small blocks written since the last merge by one, their lines one after the
+   * other: a block of a few spans compresses worse, and two of them rarely share a page. The
+   * spans keep their sequence numbers (the merged block takes the first one's id), so postings
+   * and trace runs stay as they are.
+   */
+  private mergeSmallBlocks(): void {
+    const blocks = this.smallBlocks
+    this.forgetSmallBlocks()
+    // A single one is merged with none, but compressed as a full block all the same.
+    if (blocks.length === 0) return
+    const summaryLines = blocks.flatMap((block) => block.summaryLines)
+    const text = joinLines(blocks.map((block) => block.text))
+    let minStartUs = Infinity
+    let maxStartUs = -Infinity
+    for (const { startUs } of summaryLines) {
+      minStartUs = Math.min(minStartUs, startUs)
+      maxStartUs = Math.max(maxStartUs, startUs)
+    }
+    const first = blocks[0]!.id
+    this.stmt.updateMergedBlock.run(summaryLines.length, minStartUs, maxStartUs, encodeBlockSummary(summaryLines), compressBlock(text), text.length, first)
+    this.stmt.deleteMergedBlocks.run(first, blocks.at(-1)!.id)
+    this.newBlocks.push(first, summaryLines.length, maxStartUs)
+  }
+
+  /** After a rollback or a purge, which may have taken them: they are left as they are. */
+  private forgetSmallBlocks(): void {
+    this.smallBlocks = []
+    this.smallBlockSpans = 0
   }
 
   /** Writes the open postings out as a new segment, chunked by key. */
@@ -436,6 +488,7 @@ export class SpanStoreWriter {
       return this.db.transaction(() => this.purgeBlocks(beforeUs, maxSpans))()
     } finally {
       this.blocks.forget()
+      this.forgetSmallBlocks()
     }
   }
 
@@ -448,7 +501,7 @@ export class SpanStoreWriter {
       if (!block) break
       for (const traceId of new Set(decodeBlockSummary(block.summary).traceIds)) {
         const key = traceIdKey(traceId)
-        this.stmt.deleteTraceRun.run(key, block.id)
+        this.stmt.deleteTraceRuns.run(key, block.id, block.id + block.span_count)
         traces.set(traceId, key)
       }
       this.stmt.deleteBlock.run(block.id)

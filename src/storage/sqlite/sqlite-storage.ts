@@ -139,7 +139,7 @@ export class SqliteStorage implements Storage {
 
   async getTrace(traceId: TraceId): Promise<Span[]> {
     const runs = this.stmt.selectTraceRuns.all(traceIdKey(traceId)) as TraceRunRow[]
-    return runs.flatMap((run) => this.blocks.lines(run.block_id, run.first_line, decodeRunSpans(run.spans).length).map(decodeSpan))
+    return runs.flatMap((run) => this.blocks.linesAt(run.block_id + run.first_line, decodeRunSpans(run.spans).length, run.block_id).map(decodeSpan))
   }
 
   async getServices(): Promise<string[]> {

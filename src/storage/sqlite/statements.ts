@@ -27,7 +27,12 @@ export const SELECT_TAG_VALUES = 'SELECT value FROM tag_values WHERE key = ? ORD
 export const INSERT_BLOCK = 'INSERT INTO span_blocks (id, span_count, min_start_us, max_start_us, summary, data, data_bytes) VALUES (?, ?, ?, ?, ?, ?, ?)'
 /** The sequence number after the newest block's spans. */
 export const SELECT_BLOCKS_END = 'SELECT id + span_count FROM span_blocks WHERE id = (SELECT max(id) FROM span_blocks)'
-export const SELECT_BLOCK_DATA = 'SELECT data, data_bytes FROM span_blocks WHERE id = ?'
+export const SELECT_BLOCK_DATA = 'SELECT span_count, data, data_bytes FROM span_blocks WHERE id = ?'
+/** The block holding a sequence number: the last one starting at or before it. */
+export const SELECT_BLOCK_AT = 'SELECT id FROM span_blocks WHERE id <= ? ORDER BY id DESC LIMIT 1'
+/** Small blocks merged: the first becomes the merged block, the others go. */
+export const UPDATE_MERGED_BLOCK = 'UPDATE span_blocks SET span_count = ?, min_start_us = ?, max_start_us = ?, summary = ?, data = ?, data_bytes = ? WHERE id = ?'
+export const DELETE_MERGED_BLOCKS = 'DELETE FROM span_blocks WHERE id > ? AND id <= ?'
 export const SELECT_BLOCK_SUMMARY = 'SELECT summary FROM span_blocks WHERE id = ?'
 /** What the query side keeps in memory of every block. */
 export const SELECT_BLOCK_INDEX = 'SELECT id, span_count, max_start_us FROM span_blocks ORDER BY id'
@@ -37,6 +42,10 @@ export const SELECT_BLOCKS_FROM = 'SELECT id, summary, data, data_bytes FROM spa
 export const SELECT_BLOCKS_BY_MAX_START = `SELECT min_start_us, max_start_us, summary FROM span_blocks
   WHERE max_start_us >= ? ORDER BY max_start_us DESC`
 
+/**
+ * A run's `block_id + first_line` is its first span's sequence number. `block_id` is the block it
+ * was written to; that block may since have been merged into an earlier one (SELECT_BLOCK_AT).
+ */
 export const INSERT_TRACE_RUN = 'INSERT INTO trace_runs (trace_id, block_id, first_line, spans) VALUES (?, ?, ?, ?)'
 export const SELECT_TRACE_RUNS = 'SELECT block_id, first_line, spans FROM trace_runs WHERE trace_id = ? ORDER BY block_id'
 
@@ -52,7 +61,8 @@ export const SELECT_OPERATION_IDS_BY_NAME = 'SELECT id FROM operations WHERE ser
 /** Retention takes whole blocks, those whose spans all started before a time, oldest first. */
 export const SELECT_OLDEST_BLOCK = 'SELECT id, span_count, summary FROM span_blocks WHERE max_start_us < ? ORDER BY max_start_us LIMIT 1'
 export const DELETE_BLOCK = 'DELETE FROM span_blocks WHERE id = ?'
-export const DELETE_TRACE_RUN = 'DELETE FROM trace_runs WHERE trace_id = ? AND block_id = ?'
+/** A trace's runs in a block: those written to it or to the blocks merged into it. */
+export const DELETE_TRACE_RUNS = 'DELETE FROM trace_runs WHERE trace_id = ? AND block_id >= ? AND block_id < ?'
 export const SELECT_FIRST_BLOCK_ID = 'SELECT min(id) FROM span_blocks'
 export const SELECT_OLDEST_START = 'SELECT min_start_us FROM span_blocks ORDER BY max_start_us LIMIT 1'
 /** The start of the oldest span stored, late ones included. */

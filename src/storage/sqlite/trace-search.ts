@@ -146,16 +146,15 @@ export class TraceSearch {
       const position = this.index.find(seq)
       if (position < 0) continue
       if (newest.full && this.index.newestStartUpTo(position) < newest.oldestStartUs) break
-      const blockId = this.index.blockId(position)
-      const summary = this.blocks.summary(blockId)
-      const line = seq - blockId
-      if (!summary || !matchesSummary(summary, line, serviceId, filter)) continue
+      const found = this.blocks.summaryAt(seq, this.index.blockId(position))
+      if (!found || !matchesSummary(found.summary, found.line, serviceId, filter)) continue
+      const { blockId, line, summary } = found
       const startUs = summary.startUs[line]!
       const traceId = summary.traceIds[line]!
       if ((newest.full && startUs < newest.oldestStartUs) || !newest.isNewer(traceId, startUs)) continue
       // Re-checked only now: reading and decoding the span is the costly step.
       if (filter.terms.length > 0) {
-        const stored = this.blocks.line(blockId, line)
+        const stored = this.blocks.linesAt(seq, 1, blockId)[0]
         if (stored === undefined) continue
         const terms = spanTerms(decodeSpan(stored))
         if (!filter.terms.every((term) => terms.has(term))) continue
