@@ -73,6 +73,7 @@ export async function startApp(config: Config): Promise<App> {
         health.ready = false
         logger.error({ err: error }, 'the storage writer stopped, so no span can be stored; restart spanlite')
       },
+      onConverting: (spansDone, spansTotal) => logger.info({ spansDone, spansTotal }, 'converting the spans stored by an older spanlite to the current layout'),
     })
     pipeline = new Pipeline({ ...config.pipeline, ...config.ingest }, storage, new DecoderThreadClient({ maxTagValueLength: config.ingest.maxTagValueLength }), metrics)
     const queryService = new QueryService(storage)

@@ -54,6 +54,10 @@ export interface PurgeResult {
 
 const KNOWN_NAMES_MAX = 100_000
 
+/** How often a long conversion of an older layout says how far it got. */
+const CONVERSION_REPORT_MS = 5_000
+type ConversionProgress = (spansDone: number, spansTotal: number) => void
+
 /**
  * An operation's newest start is stored when it moved on by this much, not with every span:
  * retention allows for the lag (see pruneOperations).
@@ -127,7 +131,8 @@ export class SpanStoreWriter {
   private smallBlocks: SmallBlock[] = []
   private smallBlockSpans = 0
 
-  constructor(options: SpanStoreWriterOptions) {
+  /** `onConverting` hears how far the conversion of an older layout got, every few seconds and at its end. */
+  constructor(options: SpanStoreWriterOptions, onConverting: ConversionProgress = () => {}) {
     this.segmentSpans = options.segmentSpans
     this.blockMaxSpans = options.blockMaxSpans
     this.autocompleteKeys = new Set(options.autocompleteKeys)
@@ -170,7 +175,7 @@ export class SpanStoreWriter {
     this.dependencies = new DependencyLinks(this.db)
     this.blocks = new BlockReader(this.db)
     this.loadOpenPostings()
-    this.moveLayoutBefore009()
+    this.moveLayoutBefore009(onConverting)
   }
 
   /** Postings of every span not sealed yet, once, before the first write: what a reader starts from. */
@@ -382,10 +387,13 @@ export class SpanStoreWriter {
   }
 
   /** Spans stored by the layout before migration 009 are moved into blocks once, at the first start. */
-  private moveLayoutBefore009(): void {
+  private moveLayoutBefore009(onConverting: ConversionProgress): void {
     if (this.db.prepare(sql.SELECT_LAYOUT_BEFORE_009).pluck().get() === 0) return
     const selectSpans = this.db.prepare(sql.SELECT_SPANS_BEFORE_009)
     const selectBlock = this.db.prepare(sql.SELECT_BLOCK_BEFORE_009).pluck()
+    const total = this.db.prepare(sql.COUNT_SPANS_BEFORE_009).pluck().get() as number
+    let done = 0
+    let reportedAt = Date.now()
     try {
       this.db.transaction(() => {
         const blocks = new Map<number, string[]>()
@@ -393,6 +401,11 @@ export class SpanStoreWriter {
         for (;;) {
           const rows = selectSpans.all(lastId) as { id: number; block_id: number; block_line: number }[]
           if (rows.length === 0) break
+          done += rows.length
+          if (Date.now() - reportedAt >= CONVERSION_REPORT_MS) {
+            onConverting(done, total)
+            reportedAt = Date.now()
+          }
           const lines = rows.map((row) => {
             let blockLines = blocks.get(row.block_id)
             if (!blockLines) {
@@ -407,6 +420,7 @@ export class SpanStoreWriter {
         }
         this.db.exec(sql.DROP_LAYOUT_BEFORE_009)
       })()
+      onConverting(done, total)
     } catch (error) {
       this.forgetUncommitted()
       throw error

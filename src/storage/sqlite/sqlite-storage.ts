@@ -35,6 +35,8 @@ export interface SqliteStorageOptions {
   autocompleteKeys?: readonly string[]
   /** Hears that the writer thread stopped: from then on every write fails. */
   onWriterStopped?: (error: Error) => void
+  /** Hears, every few seconds while opening, how far spans stored in an older layout are converted. */
+  onConverting?: (spansDone: number, spansTotal: number) => void
 }
 
 const DEFAULT_SEGMENT_SPANS = 32_768
@@ -115,7 +117,7 @@ export class SqliteStorage implements Storage {
       segmentSpans: options.segmentSpans ?? DEFAULT_SEGMENT_SPANS,
       blockMaxSpans: options.blockMaxSpans ?? DEFAULT_BLOCK_MAX_SPANS,
       autocompleteKeys: options.autocompleteKeys ?? [],
-    }, options.onWriterStopped).then(({ client, openPostings }) => {
+    }, { stopped: options.onWriterStopped, converting: options.onConverting }).then(({ client, openPostings }) => {
       this.openPostings.addDelta(openPostings)
       for (const row of this.db.prepare(sql.SELECT_BLOCK_INDEX).raw().iterate() as IterableIterator<[number, number, number]>) this.blockIndex.add(...row)
       return client

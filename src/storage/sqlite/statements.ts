@@ -91,6 +91,7 @@ export const DELETE_DEPENDENCY_LINKS_BEFORE = 'DELETE FROM dependency_links WHER
 
 /** The layout before migration 009, read once to move its spans into the current one. */
 export const SELECT_LAYOUT_BEFORE_009 = "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'spans_before_009'"
+export const COUNT_SPANS_BEFORE_009 = 'SELECT count(*) FROM spans_before_009'
 export const SELECT_SPANS_BEFORE_009 = 'SELECT id, block_id, block_line FROM spans_before_009 WHERE id > ? ORDER BY id LIMIT 5000'
 export const SELECT_BLOCK_BEFORE_009 = 'SELECT data FROM span_blocks_before_009 WHERE id = ?'
 export const DROP_LAYOUT_BEFORE_009 = 'DROP TABLE spans_before_009; DROP TABLE span_blocks_before_009'

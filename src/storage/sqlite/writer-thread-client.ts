@@ -22,13 +22,19 @@ export class WriterError extends Error {
   }
 }
 
+export interface WriterEvents {
+  stopped?: (error: Error) => void
+  converting?: (spansDone: number, spansTotal: number) => void
+}
+
 export class WriterThreadClient {
   /**
    * Starts the thread; resolves once its writer is open, with the postings not sealed yet.
-   * `onStopped` hears of a thread that stopped other than by close().
+   * `stopped` hears of a thread that stopped other than by close(); `converting`, of the
+   * conversion of an older layout while opening.
    */
-  static start(options: SpanStoreWriterOptions, onStopped?: (error: Error) => void): Promise<{ client: WriterThreadClient; openPostings: Float64Array }> {
-    const client = new WriterThreadClient(startWriterThread(options), onStopped)
+  static start(options: SpanStoreWriterOptions, events: WriterEvents = {}): Promise<{ client: WriterThreadClient; openPostings: Float64Array }> {
+    const client = new WriterThreadClient(startWriterThread(options), events)
     return new Promise((resolve, reject) => {
       client.onReady = (openPostings) => resolve({ client, openPostings })
       client.onStartFailed = reject
@@ -43,10 +49,11 @@ export class WriterThreadClient {
 
   private constructor(
     private readonly thread: Worker,
-    private readonly onStopped?: (error: Error) => void,
+    private readonly events: WriterEvents,
   ) {
     thread.on('message', (message: WriterMessage) => {
       if (message.type === 'ready') return this.onReady?.(message.openPostings)
+      if (message.type === 'converting') return this.events.converting?.(message.spansDone, message.spansTotal)
       if (message.type === 'reply') this.pending.resolve(message.id, message.result)
       else this.pending.reject(message.id, new WriterError(message.message, message.code))
     })
@@ -77,7 +84,7 @@ export class WriterThreadClient {
   }
 
   private stop(error: Error): void {
-    if (!this.stopped && !this.closing) this.onStopped?.(error)
+    if (!this.stopped && !this.closing) this.events.stopped?.(error)
     this.stopped ??= error
     this.onStartFailed?.(error)
     this.pending.rejectAll(error)

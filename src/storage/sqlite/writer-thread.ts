@@ -13,13 +13,14 @@ export type WriterRequest =
 
 export type WriterMessage =
   | { type: 'ready'; openPostings: Float64Array }
+  | { type: 'converting'; spansDone: number; spansTotal: number }
   | { type: 'reply'; id: number; result: unknown }
   | { type: 'failed'; id: number; message: string; code?: string }
 
 const port = parentPort!
 const post = (message: WriterMessage, transfer: ArrayBuffer[] = []) => port.postMessage(message, transfer)
 
-const writer = new SpanStoreWriter(workerData as SpanStoreWriterOptions)
+const writer = new SpanStoreWriter(workerData as SpanStoreWriterOptions, (spansDone, spansTotal) => post({ type: 'converting', spansDone, spansTotal }))
 const openPostings = writer.openPostingsDelta()
 post({ type: 'ready', openPostings }, [openPostings.buffer as ArrayBuffer])
 
