@@ -17,7 +17,7 @@ afterEach(async () => {
 
 function openStorage(options: { segmentSpans?: number } = {}): SqliteStorage {
   const dir = tempDir()
-  const storage = new SqliteStorage({ path: join(dir, 'retention.db'), ...options })
+  const storage = new SqliteStorage({ path: join(dir, 'retention.db'), autocompleteKeys: ['environment'], ...options })
   cleanups.push(() => rmSync(dir, { recursive: true, force: true }), () => storage.close())
   return storage
 }
@@ -55,7 +55,9 @@ describe('retention', () => {
     const nowMs = Date.now()
     const oldUs = (nowMs - 10 * 3_600_000) * 1000
     const freshUs = (nowMs - 3_600_000) * 1000
-    const span = (service: string, operationName: string, startTimeUs: number) => modelSpan({ service, operationName, startTimeUs })
+    // Each span names a remote service and an autocomplete value after its operation.
+    const span = (service: string, operationName: string, startTimeUs: number) =>
+      modelSpan({ service, operationName, startTimeUs, remoteEndpoint: { serviceName: `${operationName}-peer` }, tags: [{ key: 'environment', type: 'string', value: `${operationName}-env` }] })
     await storage.writeSpans([span('gone', 'old-call', oldUs), span('kept', 'old-call', oldUs + 1)])
     // A late span: started long ago (an hour after the old ones), stored with a fresh one, so its block stays.
     await storage.writeSpans([span('kept', 'fresh-call', freshUs), span('kept', 'late-call', oldUs + HOUR_US)])
@@ -68,11 +70,21 @@ describe('retention', () => {
     expect(await storage.getServices()).toEqual(['kept'])
     expect(await storage.getOperations({ serviceName: 'gone' })).toEqual([])
     expect((await storage.getOperations({ serviceName: 'kept' })).map((o) => o.name)).toEqual(['fresh-call', 'late-call', 'mid-call'])
+    // So are the remote service names and autocomplete values that only the spans gone had.
+    expect(await storage.getRemoteServices('gone')).toEqual([])
+    expect(await storage.getRemoteServices('kept')).toEqual(['fresh-call-peer', 'late-call-peer', 'mid-call-peer'])
+    expect(await storage.getTagValues('environment')).toEqual(['fresh-call-env', 'late-call-env', 'mid-call-env'])
 
+    // A late span naming them again, started as long ago as those gone, has them listed again.
+    await storage.writeSpans([span('kept', 'old-call', oldUs + 2)])
+    expect(await storage.getRemoteServices('kept')).toContain('old-call-peer')
+    expect(await storage.getTagValues('environment')).toContain('old-call-env')
     // A service seen again is listed again, with its operation.
     await storage.writeSpans([span('gone', 'old-call', freshUs + 1)])
     expect(await storage.getServices()).toEqual(['gone', 'kept'])
     expect((await storage.getOperations({ serviceName: 'gone' })).map((o) => o.name)).toEqual(['old-call'])
+    expect(await storage.getRemoteServices('gone')).toEqual(['old-call-peer'])
+    expect(await storage.getTagValues('environment')).toEqual(['fresh-call-env', 'late-call-env', 'mid-call-env', 'old-call-env'])
     expect(await storage.findTraceIds({ serviceName: 'gone', operationName: 'old-call', tags: [], limit: 10 })).toHaveLength(1)
     await retention.stop()
   })

@@ -59,10 +59,19 @@ const CONVERSION_REPORT_MS = 5_000
 type ConversionProgress = (spansDone: number, spansTotal: number) => void
 
 /**
- * An operation's newest start is stored when it moved on by this much, not with every span:
- * retention allows for the lag (see pruneOperations).
+ * An operation's (a remote service name's, an autocomplete value's) newest start is stored
+ * when it moved on by this much, not with every span: retention allows for the lag (see
+ * pruneNames).
  */
 const OPERATION_SEEN_STEP_US = 60_000_000
+
+/** Whether `startUs` moves the newest start stored for `key` on by a step; notes it if so. */
+function movedOn<K>(known: Map<K, number>, key: K, startUs: number): boolean {
+  const stored = known.get(key)
+  if (stored !== undefined && startUs < stored + OPERATION_SEEN_STEP_US) return false
+  known.set(key, Math.max(startUs, stored ?? -Infinity))
+  return true
+}
 
 /** Span `index` of a request's encoded spans. */
 interface SpanRef {
@@ -113,9 +122,12 @@ export class SpanStoreWriter {
   private readonly autocompleteKeys: ReadonlySet<string>
   /** Hashes of the autocomplete keys' terms: only spans with one of them are decoded for their values. */
   private readonly autocompleteHashes: ReadonlySet<number>
-  /** `serviceId\0name` pairs and `key\0value` pairs already stored, so repeats cost no statement. */
-  private readonly knownRemoteServices = new Set<string>()
-  private readonly knownTagValues = new Set<string>()
+  /**
+   * `serviceId\0name` pairs and `key\0value` pairs stored, with the newest start stored for
+   * each, so that repeats cost no statement until they move it on by a step.
+   */
+  private readonly knownRemoteServices = new Map<string, number>()
+  private readonly knownTagValues = new Map<string, number>()
   private readonly stmt
   private readonly dependencies: DependencyLinks
   /** To compare a retried span with the one stored. */
@@ -169,8 +181,10 @@ export class SpanStoreWriter {
       selectExpiredSegments: prepare(sql.SELECT_EXPIRED_SEGMENTS).pluck(),
       deleteSegmentChunks: prepare(sql.DELETE_SEGMENT_CHUNKS),
       deleteSegment: prepare(sql.DELETE_SEGMENT),
-      insertRemoteService: prepare(sql.INSERT_REMOTE_SERVICE),
-      insertTagValue: prepare(sql.INSERT_TAG_VALUE),
+      upsertRemoteService: prepare(sql.UPSERT_REMOTE_SERVICE),
+      upsertTagValue: prepare(sql.UPSERT_TAG_VALUE),
+      deleteRemoteServicesBefore: prepare(sql.DELETE_REMOTE_SERVICES_BEFORE),
+      deleteTagValuesBefore: prepare(sql.DELETE_TAG_VALUES_BEFORE),
     }
     this.dependencies = new DependencyLinks(this.db)
     this.blocks = new BlockReader(this.db)
@@ -453,46 +467,40 @@ export class SpanStoreWriter {
     const newest = new Map<number, number>()
     for (const { operationId, startUs } of spans) newest.set(operationId, Math.max(startUs, newest.get(operationId) ?? -Infinity))
     for (const [operationId, startUs] of newest) {
-      const stored = this.operationLastStart.get(operationId)
-      if (stored !== undefined && startUs < stored + OPERATION_SEEN_STEP_US) continue
-      this.stmt.updateOperationLastStart.run(startUs, operationId)
-      this.operationLastStart.set(operationId, Math.max(startUs, stored ?? -Infinity))
+      if (movedOn(this.operationLastStart, operationId, startUs)) this.stmt.updateOperationLastStart.run(startUs, operationId)
     }
   }
 
   /**
-   * Drops the operations none of whose spans is left: their newest start, less the lag it may
-   * be stored with, is before the oldest span left (late spans included). A service without
-   * operations is no longer listed; its row stays, so that its id is never given to another.
+   * Drops the operations, remote service names and autocomplete values no span left has: their
+   * newest start, less the lag it may be stored with, is before the oldest span left (late
+   * spans included). A service without operations is no longer listed; its row stays, so that
+   * its id is never given to another.
    */
-  private pruneOperations(): void {
+  private pruneNames(): void {
     const oldestUs = (this.stmt.selectMinStart.get() as number | null) ?? Number.MAX_SAFE_INTEGER
-    if (this.stmt.deleteOperationsBefore.run(oldestUs - OPERATION_SEEN_STEP_US).changes === 0) return
+    const before = oldestUs - OPERATION_SEEN_STEP_US
+    if (this.stmt.deleteRemoteServicesBefore.run(before).changes > 0) this.knownRemoteServices.clear()
+    if (this.stmt.deleteTagValuesBefore.run(before).changes > 0) this.knownTagValues.clear()
+    if (this.stmt.deleteOperationsBefore.run(before).changes === 0) return
     // Ids of dropped operations may be given to new ones.
     this.operationIds.clear()
     this.operationLastStart.clear()
   }
 
-  /** Remote service names and autocomplete values, each stored once. */
-  private rememberNames({ spans, index, serviceId }: NewSpan): void {
+  /** Remote service names and autocomplete values, each stored once with its newest start. */
+  private rememberNames({ spans, index, serviceId, startUs }: NewSpan): void {
     const remote = spanString(spans, index, 'remoteServiceName')
-    if (remote !== '') {
-      const key = `${serviceId}\0${remote}`
-      if (!this.knownRemoteServices.has(key)) {
-        this.stmt.insertRemoteService.run(serviceId, remote)
-        this.knownRemoteServices.add(key)
-      }
+    if (remote !== '' && movedOn(this.knownRemoteServices, `${serviceId}\0${remote}`, startUs)) {
+      this.stmt.upsertRemoteService.run(serviceId, remote, startUs)
     }
     if (!termHashesOf(spans, index).some((hash) => this.autocompleteHashes.has(hash))) return
     for (const tag of decodeSpan(lineText(spans, index)).tags) {
       if (!this.autocompleteKeys.has(tag.key)) continue
       const value = tagValueString(tag)
-      const key = `${tag.key}\0${value}`
-      if (this.knownTagValues.has(key)) continue
-      this.stmt.insertTagValue.run(tag.key, value)
       // The cache only saves statements: keep it bounded for high-cardinality keys.
       if (this.knownTagValues.size >= KNOWN_NAMES_MAX) this.knownTagValues.clear()
-      this.knownTagValues.add(key)
+      if (movedOn(this.knownTagValues, `${tag.key}\0${value}`, startUs)) this.stmt.upsertTagValue.run(tag.key, value, startUs)
     }
   }
 
@@ -529,7 +537,7 @@ export class SpanStoreWriter {
     }
     const oldestStartUs = (this.stmt.selectOldestStart.get() as number | undefined) ?? Number.MAX_SAFE_INTEGER
     this.dependencies.purge(traces.values(), oldestStartUs)
-    this.pruneOperations()
+    this.pruneNames()
     return { spans: deleted, blockIds }
   }
 

@@ -18,10 +18,15 @@ export const SELECT_OPERATIONS_OF_KIND = 'SELECT name, kind FROM operations WHER
 export const UPDATE_OPERATION_LAST_START = 'UPDATE operations SET last_start_us = max(last_start_us, ?) WHERE id = ?'
 /** Operations whose newest span started before a time. */
 export const DELETE_OPERATIONS_BEFORE = 'DELETE FROM operations WHERE last_start_us < ?'
+export const DELETE_REMOTE_SERVICES_BEFORE = 'DELETE FROM remote_services WHERE last_start_us < ?'
+export const DELETE_TAG_VALUES_BEFORE = 'DELETE FROM tag_values WHERE last_start_us < ?'
 
-export const INSERT_REMOTE_SERVICE = 'INSERT INTO remote_services (service_id, name) VALUES (?, ?) ON CONFLICT DO NOTHING'
+/** A remote service name or autocomplete value seen, with the start of the span that named it. */
+export const UPSERT_REMOTE_SERVICE = `INSERT INTO remote_services (service_id, name, last_start_us) VALUES (?, ?, ?)
+  ON CONFLICT DO UPDATE SET last_start_us = max(last_start_us, excluded.last_start_us)`
 export const SELECT_REMOTE_SERVICES = 'SELECT name FROM remote_services WHERE service_id = ? ORDER BY name'
-export const INSERT_TAG_VALUE = 'INSERT INTO tag_values (key, value) VALUES (?, ?) ON CONFLICT DO NOTHING'
+export const UPSERT_TAG_VALUE = `INSERT INTO tag_values (key, value, last_start_us) VALUES (?, ?, ?)
+  ON CONFLICT DO UPDATE SET last_start_us = max(last_start_us, excluded.last_start_us)`
 export const SELECT_TAG_VALUES = 'SELECT value FROM tag_values WHERE key = ? ORDER BY value'
 
 export const INSERT_BLOCK = 'INSERT INTO span_blocks (id, span_count, min_start_us, max_start_us, summary, data, data_bytes) VALUES (?, ?, ?, ?, ?, ?, ?)'
