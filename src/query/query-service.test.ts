@@ -37,3 +37,28 @@ describe('QueryService.findTraces', () => {
     }
   })
 })
+
+describe('QueryService.getTraces', () => {
+  it('gives the traces stored, in the order asked, each read once the one before has been taken, and names the others', async () => {
+    const dir = tempDir()
+    dirs.push(dir)
+    const storage = new SqliteStorage({ path: join(dir, 'db.sqlite') })
+    try {
+      const [a, b] = [modelSpan({ service: 'by-id' }), modelSpan({ service: 'by-id' })]
+      await storage.writeSpans([a, b])
+      const read: string[] = []
+      const reader = Object.assign(Object.create(storage) as SqliteStorage, { getTrace: (id: string) => (read.push(id), storage.getTrace(id)) })
+      const missing: string[] = []
+      const absent = 'f'.repeat(32)
+      const traces = new QueryService(reader).getTraces([b.traceId, absent, a.traceId], (id) => missing.push(id))
+
+      expect((await traces.next()).value).toEqual([b])
+      expect(read).toEqual([b.traceId])
+      expect((await traces.next()).value).toEqual([a])
+      expect(missing).toEqual([absent])
+      expect((await traces.next()).done).toBe(true)
+    } finally {
+      await storage.close()
+    }
+  })
+})

@@ -131,6 +131,15 @@ describe('Zipkin JSON v2 ingest and the Jaeger query API', () => {
     await postZipkinV2(app.urls.zipkin, [a, b])
     const ids = await traceIds(`traceID=${a.traceId}&traceID=${b.traceId}`)
     expect(ids.sort()).toEqual([a.traceId, b.traceId].sort())
+    // One not stored is named in the errors; with none found, the answer is a 404.
+    const missing = 'f'.repeat(32)
+    const partly = await jaegerGet<{ traceID: string }[]>(app.urls.query, `/api/traces?traceID=${a.traceId}&traceID=${missing}`)
+    expect(partly.status).toBe(200)
+    expect(partly.body.data.map((t) => t.traceID)).toEqual([a.traceId])
+    expect(partly.body.errors).toEqual([{ code: 404, msg: 'trace not found', traceID: missing }])
+    const none = await jaegerGet<unknown[]>(app.urls.query, `/api/traces?traceID=${missing}`)
+    expect(none.status).toBe(404)
+    expect(none.body).toEqual({ data: [], total: 0, limit: 0, offset: 0, errors: [{ code: 404, msg: 'trace not found', traceID: missing }] })
   })
 
   it('answers names and values beyond ASCII byte for byte, in both query APIs', async () => {

@@ -3,9 +3,8 @@
  * every answer is the envelope `{data, total, limit, offset, errors}`.
  */
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
-import { NotFoundError } from '../../errors.js'
 import { shortTraceId } from '../../model/ids.js'
-import type { Span } from '../../model/span.js'
+import type { Span, TraceId } from '../../model/span.js'
 import { mergeSpanFragments } from '../../query/adjusters/span-merge.js'
 import { dedupeSpanIds } from '../../query/adjusters/span-id-dedupe.js'
 import type { QueryService } from '../../query/query-service.js'
@@ -38,12 +37,11 @@ function sendBytes(reply: FastifyReply, bytes: Buffer, status = 200): FastifyRep
   return reply.code(status).type('application/json').send(bytes)
 }
 
-/** What send() writes after the data when given data alone: `,"total":0,...}`. */
-const AFTER_DATA = Buffer.from(toJsonText({ ...EMPTY_ENVELOPE, data: 0 }).slice('{"data":0'.length))
-
 /** The envelope send() writes, around data already encoded (toJsonListParts). */
-function sendEncodedData(reply: FastifyReply, data: Buffer[]): FastifyReply {
-  return sendBytes(reply, Buffer.concat([Buffer.from('{"data":'), ...data, AFTER_DATA]))
+function sendEncodedData(reply: FastifyReply, data: Buffer[], rest: Omit<Partial<Envelope>, 'data'> = {}, status = 200): FastifyReply {
+  // What send() writes after the data: `,"total":0,...}`.
+  const afterData = toJsonText({ ...EMPTY_ENVELOPE, ...rest, data: 0 }).slice('{"data":0'.length)
+  return sendBytes(reply, Buffer.concat([Buffer.from('{"data":'), ...data, Buffer.from(afterData)]), status)
 }
 
 /** Jaeger's query service applies its adjusters before rendering; this is spanlite's set. */
@@ -97,16 +95,10 @@ export const jaegerApi: FastifyPluginAsync<JaegerApiOptions> = async (app, optio
       const traces = queryService.findTraces(parsed.query)
       return sendEncodedData(reply, await toJsonListParts(traces, (trace) => toJaegerTrace(adjust(trace))))
     }
-    const data = []
     const errors: NonNullable<Envelope['errors']> = []
-    for (const traceId of parsed.traceIds) {
-      try {
-        data.push(toJaegerTrace(adjust(await queryService.getTrace(traceId))))
-      } catch (error) {
-        if (!(error instanceof NotFoundError)) throw error
-        errors.push({ code: 404, msg: 'trace not found', traceID: shortTraceId(traceId) })
-      }
-    }
-    return send(reply, { data, errors: errors.length > 0 ? errors : null }, data.length === 0 && errors.length > 0 ? 404 : 200)
+    const missing = (traceId: TraceId) => errors.push({ code: 404, msg: 'trace not found', traceID: shortTraceId(traceId) })
+    const data = await toJsonListParts(queryService.getTraces(parsed.traceIds, missing), (trace) => toJaegerTrace(adjust(trace)))
+    const found = parsed.traceIds.length - errors.length
+    return sendEncodedData(reply, data, { errors: errors.length > 0 ? errors : null }, found === 0 && errors.length > 0 ? 404 : 200)
   })
 }

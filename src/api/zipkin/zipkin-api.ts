@@ -87,15 +87,8 @@ export const zipkinApi: FastifyPluginAsync<ZipkinApiOptions> = async (app, optio
   })
 
   app.get('/api/v2/traceMany', async (request, reply) => {
-    const traces = []
-    for (const traceId of parseTraceIds(request.query)) {
-      try {
-        traces.push(toZipkinTrace(await queryService.getTrace(traceId)))
-      } catch (error) {
-        if (!(error instanceof NotFoundError)) throw error
-      }
-    }
-    return send(reply, traces)
+    const traces = queryService.getTraces(parseTraceIds(request.query), () => {})
+    return sendBytes(reply, Buffer.concat(await toJsonListParts(traces, toZipkinTrace)))
   })
 
   app.get('/api/v2/dependencies', async (request, reply) => {
