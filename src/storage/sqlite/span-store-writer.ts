@@ -63,12 +63,12 @@ type ConversionProgress = (spansDone: number, spansTotal: number) => void
  * when it moved on by this much, not with every span: retention allows for the lag (see
  * pruneNames).
  */
-const OPERATION_SEEN_STEP_US = 60_000_000
+const NEWEST_START_STEP_US = 60_000_000
 
 /** Whether `startUs` moves the newest start stored for `key` on by a step; notes it if so. */
 function movedOn<K>(known: Map<K, number>, key: K, startUs: number): boolean {
   const stored = known.get(key)
-  if (stored !== undefined && startUs < stored + OPERATION_SEEN_STEP_US) return false
+  if (stored !== undefined && startUs < stored + NEWEST_START_STEP_US) return false
   known.set(key, Math.max(startUs, stored ?? -Infinity))
   return true
 }
@@ -335,12 +335,7 @@ export class SpanStoreWriter {
     const small = block.length < this.blockMaxSpans
     if (!small || this.smallBlockSpans + block.length > this.blockMaxSpans) this.mergeSmallBlocks()
     const blockId = this.nextSeq
-    let minStartUs = Infinity
-    let maxStartUs = -Infinity
-    for (const { startUs } of block) {
-      minStartUs = Math.min(minStartUs, startUs)
-      maxStartUs = Math.max(maxStartUs, startUs)
-    }
+    const [minStartUs, maxStartUs] = startRange(block)
     const summaryLines = block.map(({ spans, index, traceId, serviceId, operationId, startUs }) => ({ traceId, serviceId, operationId, startUs, durationUs: spans.durationUs[index]! }))
     const text = joinLines(block.map(({ spans, index }) => lineBytes(spans, index)))
     this.stmt.insertBlock.run(blockId, block.length, minStartUs, maxStartUs, encodeBlockSummary(summaryLines), compressBlock(text, small ? 'small' : 'full'), text.length)
@@ -374,12 +369,7 @@ export class SpanStoreWriter {
     if (blocks.length === 0) return
     const summaryLines = blocks.flatMap((block) => block.summaryLines)
     const text = joinLines(blocks.map((block) => block.text))
-    let minStartUs = Infinity
-    let maxStartUs = -Infinity
-    for (const { startUs } of summaryLines) {
-      minStartUs = Math.min(minStartUs, startUs)
-      maxStartUs = Math.max(maxStartUs, startUs)
-    }
+    const [minStartUs, maxStartUs] = startRange(summaryLines)
     const first = blocks[0]!.id
     this.stmt.updateMergedBlock.run(summaryLines.length, minStartUs, maxStartUs, encodeBlockSummary(summaryLines), compressBlock(text), text.length, first)
     this.stmt.deleteMergedBlocks.run(first, blocks.at(-1)!.id)
@@ -479,7 +469,7 @@ export class SpanStoreWriter {
    */
   private pruneNames(): void {
     const oldestUs = (this.stmt.selectMinStart.get() as number | null) ?? Number.MAX_SAFE_INTEGER
-    const before = oldestUs - OPERATION_SEEN_STEP_US
+    const before = oldestUs - NEWEST_START_STEP_US
     if (this.stmt.deleteRemoteServicesBefore.run(before).changes > 0) this.knownRemoteServices.clear()
     if (this.stmt.deleteTagValuesBefore.run(before).changes > 0) this.knownTagValues.clear()
     if (this.stmt.deleteOperationsBefore.run(before).changes === 0) return
@@ -544,6 +534,17 @@ export class SpanStoreWriter {
   close(): void {
     this.db.close()
   }
+}
+
+/** The oldest and the newest start of spans. */
+function startRange(spans: readonly { startUs: number }[]): [number, number] {
+  let min = Infinity
+  let max = -Infinity
+  for (const { startUs } of spans) {
+    min = Math.min(min, startUs)
+    max = Math.max(max, startUs)
+  }
+  return [min, max]
 }
 
 /** Lines, each followed by a newline but the last. */
