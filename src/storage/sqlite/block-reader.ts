@@ -29,27 +29,26 @@ export class BlockReader {
    * the caller last knew the span to be); undefined once retention deleted it.
    */
   summaryAt(seq: number, blockId: number): { blockId: number; line: number; summary: BlockSummary } | undefined {
-    for (const id of this.candidates(seq, blockId)) {
-      const summary = this.summary(id, seq - id)
-      if (summary) return { blockId: id, line: seq - id, summary }
-    }
-    return undefined
+    const summary = this.summary(blockId, seq - blockId)
+    if (summary) return { blockId, line: seq - blockId, summary }
+    const holding = this.mergedInto(seq, blockId)
+    if (holding === undefined) return undefined
+    const moved = this.summary(holding, seq - holding)
+    return moved && { blockId: holding, line: seq - holding, summary: moved }
   }
 
   /** Lines of spans `seq`..`seq + count - 1`, as `summaryAt` finds them; none once deleted. */
   linesAt(seq: number, count: number, blockId: number): string[] {
-    for (const id of this.candidates(seq, blockId)) {
-      const lines = this.lines(id, seq - id, count)
-      if (lines.length > 0) return lines
-    }
-    return []
+    const lines = this.lines(blockId, seq - blockId, count)
+    if (lines.length > 0) return lines
+    const holding = this.mergedInto(seq, blockId)
+    return holding === undefined ? [] : this.lines(holding, seq - holding, count)
   }
 
-  /** Block `blockId`, then, should it lack the span (merged away), the block holding it now. */
-  private *candidates(seq: number, blockId: number): Generator<number> {
-    yield blockId
+  /** The block that now holds span `seq`, when not block `blockId` (merged into an earlier one). */
+  private mergedInto(seq: number, blockId: number): number | undefined {
     const holding = this.selectBlockAt.get(seq) as number | undefined
-    if (holding !== undefined && holding !== blockId) yield holding
+    return holding === blockId ? undefined : holding
   }
 
   /** A block's summary, if the block holds line `line`. */
