@@ -22,6 +22,28 @@ describe('toJsonListParts', () => {
   async function* items<T>(list: T[]) {
     yield* list
   }
+  it('lets the event loop turn while it renders a long list', async () => {
+    // Each item takes 2 ms to render, as a large trace does.
+    const slowRender = (n: number) => {
+      const until = performance.now() + 2
+      while (performance.now() < until);
+      return n
+    }
+    let turns = 0
+    let rendering = true
+    const turn = () => {
+      if (!rendering) return
+      turns++
+      setImmediate(turn)
+    }
+    setImmediate(turn)
+    const list = Array.from({ length: 50 }, (_, i) => i)
+    const text = Buffer.concat(await toJsonListParts(items(list), slowRender)).toString('utf8')
+    rendering = false
+    expect(text).toBe(JSON.stringify(list))
+    expect(turns).toBeGreaterThan(1)
+  })
+
   it('writes the list toJsonText writes of the rendered items, empty or not', async () => {
     const render = (n: number) => ({ n, big: 2n ** BigInt(n * 30), none: undefined })
     for (const list of [[], [1], [1, 2, 3]]) {

@@ -1,3 +1,5 @@
+import { slices } from '../event-loop-slices.js'
+
 /**
  * JSON.stringify for API answers that also writes bigint as a JSON number, so 64-bit
  * integers keep every digit. Non-finite floats, which JSON cannot hold, become strings.
@@ -43,11 +45,16 @@ export function toJsonBody(value: unknown): Buffer {
 /**
  * The JSON list of what `render` makes of each item, encoded an item at a time as the items
  * come: a search answer then never holds every trace's rendered objects at once, which made
- * the young generation's collections copy (and promote) most of them.
+ * the young generation's collections copy (and promote) most of them. An answer of many
+ * traces is made in slices (about a millisecond a trace), other requests served between them.
  */
 export async function toJsonListParts<T>(items: AsyncIterable<T>, render: (item: T) => unknown): Promise<Buffer[]> {
   const parts: Buffer[] = [Buffer.from('[')]
-  for await (const item of items) parts.push(toJsonBody(render(item)), Buffer.from(','))
+  const work = slices()
+  for await (const item of items) {
+    parts.push(toJsonBody(render(item)), Buffer.from(','))
+    await work.next()
+  }
   if (parts.length > 1) parts.pop()
   parts.push(Buffer.from(']'))
   return parts

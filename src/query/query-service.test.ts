@@ -60,3 +60,30 @@ describe('QueryService.getTraces', () => {
       expect((await traces.next()).done).toBe(true)
     }))
 })
+
+describe('QueryService.getZipkinDependencies', () => {
+  it('lets the event loop turn while it links many traces, and counts every one of them', () =>
+    withStore(async (storage, service) => {
+      const nowUs = Date.now() * 1000
+      const spans = Array.from({ length: 1500 }, (_, i) => {
+        const client = modelSpan({ service: 'caller', kind: 'client', startTimeUs: nowUs - i })
+        const server = modelSpan({ service: 'callee', kind: 'server', traceId: client.traceId, references: [{ type: 'child_of', traceId: client.traceId, spanId: client.spanId }], startTimeUs: nowUs - i })
+        return [client, server].map((span) => ({ ...span, localEndpoint: { serviceName: span.process.serviceName } }))
+      }).flat()
+      await storage.writeSpans(spans)
+      // Turns of the event loop, counted while the links are computed (about 0.3 s of work).
+      let turns = 0
+      let linking = true
+      const turn = () => {
+        if (!linking) return
+        turns++
+        setImmediate(turn)
+      }
+      setImmediate(turn)
+      const links = await service.getZipkinDependencies(nowUs - 10_000, nowUs + 1)
+      linking = false
+
+      expect(links).toEqual([{ parent: 'caller', child: 'callee', callCount: 1500, errorCount: 0 }])
+      expect(turns).toBeGreaterThan(1)
+    }))
+})
