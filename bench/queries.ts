@@ -43,6 +43,12 @@ export interface QueryMeasurements {
 
 const WARM_UP_REQUESTS = 10
 
+/**
+ * Zipkin's dependency links are computed from the window's traces at request time (up to
+ * 100,000 of them), seconds a request on a large store: timed a few times, idle only.
+ */
+const ZIPKIN_DEPENDENCY_REQUESTS = 3
+
 /** Times the requests in a query client process of its own (bench/query-client.ts). */
 function timeQueries(request: QueryClientRequest): Promise<{ latenciesMs: number[][] }> {
   // A young generation large enough that the client's own collections stay rare and short.
@@ -86,6 +92,9 @@ export async function measureQueries(spanCount: number, repeats: number, load: Q
         return cases.map((c, i) => ({ name: c.name, p50Ms: median(latenciesMs[i]!), p99Ms: percentile(latenciesMs[i]!, 99), ...(c.targetP99Ms === undefined ? {} : { targetP99Ms: c.targetP99Ms }) }))
       }
       const idle = await measure()
+      const zipkinDependencies = `/api/v2/dependencies?endTs=${Date.now()}&lookback=86400000`
+      const { latenciesMs: [zipkinLatencies] } = await timeQueries({ base: server.urls.zipkin!, cases: [{ name: 'Zipkin dependencies', paths: Array(ZIPKIN_DEPENDENCY_REQUESTS).fill(zipkinDependencies) }], warmUp: 0 })
+      idle.push({ name: `Zipkin dependencies over 24 h (${ZIPKIN_DEPENDENCY_REQUESTS} requests, idle only)`, p50Ms: median(zipkinLatencies!), p99Ms: percentile(zipkinLatencies!, 99), targetP99Ms: 50 })
 
       progress(`under load (${Math.round(load.spansPerSecond).toLocaleString('en-US')} spans/s)`)
       const { spansPerSecond, generators, concurrency, maxDurationMs } = load
