@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { countTurns } from '../../test/helpers/event-loop-turns.js'
 import { toJsonBody, toJsonListParts, toJsonText } from './json-text.js'
 
 describe('toJsonText', () => {
@@ -29,18 +30,9 @@ describe('toJsonListParts', () => {
       while (performance.now() < until);
       return n
     }
-    let turns = 0
-    let rendering = true
-    const turn = () => {
-      if (!rendering) return
-      turns++
-      setImmediate(turn)
-    }
-    setImmediate(turn)
     const list = Array.from({ length: 50 }, (_, i) => i)
-    const text = Buffer.concat(await toJsonListParts(items(list), slowRender)).toString('utf8')
-    rendering = false
-    expect(text).toBe(JSON.stringify(list))
+    const { result: parts, turns } = await countTurns(() => toJsonListParts(items(list), slowRender))
+    expect(Buffer.concat(parts).toString('utf8')).toBe(JSON.stringify(list))
     expect(turns).toBeGreaterThan(1)
   })
 

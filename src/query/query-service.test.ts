@@ -2,6 +2,7 @@ import { rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { SqliteStorage } from '../storage/sqlite/sqlite-storage.js'
+import { countTurns } from '../../test/helpers/event-loop-turns.js'
 import { modelSpan } from '../../test/helpers/model-spans.js'
 import { tempDir } from '../../test/helpers/test-app.js'
 import { QueryService } from './query-service.js'
@@ -71,17 +72,8 @@ describe('QueryService.getZipkinDependencies', () => {
         return [client, server].map((span) => ({ ...span, localEndpoint: { serviceName: span.process.serviceName } }))
       }).flat()
       await storage.writeSpans(spans)
-      // Turns of the event loop, counted while the links are computed (about 0.3 s of work).
-      let turns = 0
-      let linking = true
-      const turn = () => {
-        if (!linking) return
-        turns++
-        setImmediate(turn)
-      }
-      setImmediate(turn)
-      const links = await service.getZipkinDependencies(nowUs - 10_000, nowUs + 1)
-      linking = false
+      // About 0.3 s of linking.
+      const { result: links, turns } = await countTurns(() => service.getZipkinDependencies(nowUs - 10_000, nowUs + 1))
 
       expect(links).toEqual([{ parent: 'caller', child: 'callee', callCount: 1500, errorCount: 0 }])
       expect(turns).toBeGreaterThan(1)
