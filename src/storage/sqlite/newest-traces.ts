@@ -40,14 +40,13 @@ export class NewestTraces {
 
   add(id: string, startUs: number): void {
     if (!this.isNewer(id, startUs)) return
-    const entry = { id, startUs }
     if (this.full && !this.startByTrace.has(id)) {
       // It would be the one to go at once.
       const oldest = this.oldest()
-      if (oldest && !older(oldest, entry)) return
+      if (oldest && !older(oldest, { id, startUs })) return
     }
     this.startByTrace.set(id, startUs)
-    if (this.heap) push(this.heap, entry)
+    if (this.heap) push(this.heap, { id, startUs })
     if (this.startByTrace.size > this.limit) this.startByTrace.delete(this.oldest()!.id)
   }
 
