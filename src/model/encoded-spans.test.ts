@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest'
 import { modelSpan } from '../../test/helpers/model-spans.js'
-import { encodeSpanList, isShared, kindOf, lineText, type SpanString, spanCount, spanString, termHashesOf, transferables } from './encoded-spans.js'
+import { encodeSpanList, hasErrorTag, isShared, kindOf, lineText, type SpanString, spanCount, spanString, termHashesOf, transferables } from './encoded-spans.js'
 import { decodeSpan, encodeSpan } from './span-codec.js'
 import { spanTermHashes } from './span-terms.js'
 import { hashString } from './string-hash.js'
 
 describe('encoded spans', () => {
   const root = modelSpan({ service: 'shop', operationName: 'checkout', kind: 'client', tags: [{ key: 'user.id', type: 'string', value: 'ünï' }] })
-  const child = modelSpan({ service: 'stock', operationName: 'réserve', kind: 'server', shared: true, references: [{ type: 'child_of', traceId: root.traceId, spanId: root.spanId }] })
+  const child = modelSpan({ service: 'stock', operationName: 'réserve', kind: 'server', shared: true, tags: [{ key: 'error', type: 'bool', value: false }], references: [{ type: 'child_of', traceId: root.traceId, spanId: root.spanId }] })
   child.traceId = root.traceId
   child.remoteEndpoint = { serviceName: 'shop' }
   const encoded = encodeSpanList([root, child])
@@ -24,6 +24,7 @@ describe('encoded spans', () => {
     expect(strings('operationName')).toEqual([root.operationName, child.operationName])
     expect(strings('remoteServiceName')).toEqual(['', 'shop'])
     expect([kindOf(encoded, 0), isShared(encoded, 0), kindOf(encoded, 1), isShared(encoded, 1)]).toEqual(['client', false, 'server', true])
+    expect([hasErrorTag(encoded, 0), hasErrorTag(encoded, 1)]).toEqual([false, true])
     expect([...encoded.startUs]).toEqual([root.startTimeUs, child.startTimeUs])
     expect([...termHashesOf(encoded, 0)]).toEqual(spanTermHashes(root))
     expect([...termHashesOf(encoded, 1)]).toEqual(spanTermHashes(child))

@@ -7,8 +7,9 @@
  * queue outside the JS heap, so the main thread, which answers queries, holds none of their
  * strings.
  */
+import { endpointHash } from './dependency-linker.js'
 import { encodeSpan } from './span-codec.js'
-import { parentSpanId, type Span, type SpanKind } from './span.js'
+import { parentSpanId, type Span, type SpanKind, spanHasErrorTag } from './span.js'
 import { spanTermHashes } from './span-terms.js'
 import { hashString } from './string-hash.js'
 
@@ -21,12 +22,14 @@ export interface EncodedSpans {
   strings: Uint8Array
   /** Where each of them ends in `strings`. */
   stringEnds: Uint32Array
-  /** KIND_CODES index, plus SHARED_BIT for a shared server span. */
+  /** KIND_CODES index, plus SHARED_BIT for a shared server span and ERROR_BIT for a span with an `error` tag. */
   kinds: Uint8Array
   startUs: Float64Array
   durationUs: Float64Array
   /** hashString of the line, to 32 bits: how a store tells a retried span cheaply. */
   lineHashes: Uint32Array
+  /** endpointHash of each span's local endpoint, for dependency links. */
+  endpoints: Uint16Array
   /** The hashString of each span's terms (span-terms.ts), all spans' one after another. */
   termHashes: Float64Array
   /** Where each span's term hashes end in `termHashes`. */
@@ -41,8 +44,10 @@ const SPAN_STRINGS = ['traceId', 'spanId', 'parentSpanId', 'serviceName', 'opera
 export type SpanString = (typeof SPAN_STRINGS)[number]
 const STRING_INDEX = Object.fromEntries(SPAN_STRINGS.map((name, i) => [name, i])) as Record<SpanString, number>
 
-const KIND_CODES: readonly (SpanKind | undefined)[] = [undefined, 'client', 'server', 'producer', 'consumer', 'internal']
+/** Span kinds by a small number, for compact records: 0 is a span that did not say. */
+export const KIND_CODES: readonly (SpanKind | undefined)[] = [undefined, 'client', 'server', 'producer', 'consumer', 'internal']
 const SHARED_BIT = 0x80
+const ERROR_BIT = 0x40
 
 /** Sanitized spans, encoded. */
 export function encodeSpanList(spans: readonly Span[]): EncodedSpans {
@@ -69,6 +74,7 @@ export class EncodedSpansBuilder {
   private readonly startUs: number[] = []
   private readonly durationUs: number[] = []
   private readonly lineHashes: number[] = []
+  private readonly endpoints: number[] = []
   private readonly termHashes: number[] = []
   private readonly termEnds: number[] = []
 
@@ -77,10 +83,11 @@ export class EncodedSpansBuilder {
     this.lines.push(line)
     // In SPAN_STRINGS order.
     this.strings.push(span.traceId, span.spanId, parentSpanId(span) ?? '', span.process.serviceName, span.operationName, span.remoteEndpoint?.serviceName ?? '')
-    this.kinds.push(KIND_CODES.indexOf(span.kind) | (span.shared ? SHARED_BIT : 0))
+    this.kinds.push(KIND_CODES.indexOf(span.kind) | (span.shared ? SHARED_BIT : 0) | (spanHasErrorTag(span) ? ERROR_BIT : 0))
     this.startUs.push(span.startTimeUs)
     this.durationUs.push(span.durationUs)
     this.lineHashes.push(hashString(line))
+    this.endpoints.push(endpointHash(span.localEndpoint))
     for (const hash of spanTermHashes(span)) this.termHashes.push(hash)
     this.termEnds.push(this.termHashes.length)
   }
@@ -97,6 +104,7 @@ export class EncodedSpansBuilder {
       startUs: Float64Array.from(this.startUs),
       durationUs: Float64Array.from(this.durationUs),
       lineHashes: Uint32Array.from(this.lineHashes),
+      endpoints: Uint16Array.from(this.endpoints),
       termHashes: Float64Array.from(this.termHashes),
       termEnds: Uint32Array.from(this.termEnds),
     }
@@ -140,11 +148,16 @@ function utf8(bytes: Uint8Array): string {
 }
 
 export function kindOf(spans: EncodedSpans, i: number): SpanKind | undefined {
-  return KIND_CODES[spans.kinds[i]! & ~SHARED_BIT]
+  return KIND_CODES[spans.kinds[i]! & ~(SHARED_BIT | ERROR_BIT)]
 }
 
 export function isShared(spans: EncodedSpans, i: number): boolean {
   return (spans.kinds[i]! & SHARED_BIT) !== 0
+}
+
+/** Span `i` has an `error` tag (spanHasErrorTag). */
+export function hasErrorTag(spans: EncodedSpans, i: number): boolean {
+  return (spans.kinds[i]! & ERROR_BIT) !== 0
 }
 
 /** Span `i`'s term hashes: a view into `termHashes`. */
@@ -154,6 +167,6 @@ export function termHashesOf(spans: EncodedSpans, i: number): Float64Array {
 
 /** The buffers to transfer when posting spans to another thread that takes them over. */
 export function transferables(spans: EncodedSpans): ArrayBuffer[] {
-  const { text, lineEnds, strings, stringEnds, kinds, startUs, durationUs, lineHashes, termHashes, termEnds } = spans
-  return [text, lineEnds, strings, stringEnds, kinds, startUs, durationUs, lineHashes, termHashes, termEnds].map((array) => array.buffer as ArrayBuffer)
+  const { text, lineEnds, strings, stringEnds, kinds, startUs, durationUs, lineHashes, endpoints, termHashes, termEnds } = spans
+  return [text, lineEnds, strings, stringEnds, kinds, startUs, durationUs, lineHashes, endpoints, termHashes, termEnds].map((array) => array.buffer as ArrayBuffer)
 }

@@ -88,3 +88,8 @@ export function parentSpanId(span: Span): SpanId | undefined {
   }
   return followsFrom
 }
+
+/** Zipkin counts a span with an `error` tag (whatever its value) as failed. */
+export function spanHasErrorTag(span: Span): boolean {
+  return span.tags.some((tag) => tag.key === 'error')
+}

@@ -2,7 +2,6 @@ import { rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { SqliteStorage } from '../storage/sqlite/sqlite-storage.js'
-import { countTurns } from '../../test/helpers/event-loop-turns.js'
 import { modelSpan } from '../../test/helpers/model-spans.js'
 import { tempDir } from '../../test/helpers/test-app.js'
 import { QueryService } from './query-service.js'
@@ -59,23 +58,5 @@ describe('QueryService.getTraces', () => {
       expect((await traces.next()).value).toEqual([a])
       expect(missing).toEqual([absent])
       expect((await traces.next()).done).toBe(true)
-    }))
-})
-
-describe('QueryService.getZipkinDependencies', () => {
-  it('lets the event loop turn while it links many traces, and counts every one of them', () =>
-    withStore(async (storage, service) => {
-      const nowUs = Date.now() * 1000
-      const spans = Array.from({ length: 1500 }, (_, i) => {
-        const client = modelSpan({ service: 'caller', kind: 'client', startTimeUs: nowUs - i })
-        const server = modelSpan({ service: 'callee', kind: 'server', traceId: client.traceId, references: [{ type: 'child_of', traceId: client.traceId, spanId: client.spanId }], startTimeUs: nowUs - i })
-        return [client, server].map((span) => ({ ...span, localEndpoint: { serviceName: span.process.serviceName } }))
-      }).flat()
-      await storage.writeSpans(spans)
-      // About 0.3 s of linking.
-      const { result: links, turns } = await countTurns(() => service.getZipkinDependencies(nowUs - 10_000, nowUs + 1))
-
-      expect(links).toEqual([{ parent: 'caller', child: 'callee', callCount: 1500, errorCount: 0 }])
-      expect(turns).toBeGreaterThan(1)
     }))
 })

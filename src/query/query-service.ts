@@ -1,16 +1,7 @@
 import { NotFoundError } from '../errors.js'
-import { slices } from '../event-loop-slices.js'
 import { shortTraceId } from '../model/ids.js'
 import type { Span, TraceId } from '../model/span.js'
-import type { DependencyLink, DependencyQuery, Operation, OperationQuery, SpanReader, TraceQuery } from '../storage/storage.js'
-import { DependencyLinker, type ZipkinDependencyLink } from './dependency-links.js'
-
-/**
- * Most traces a Zipkin dependency request reads. Those links follow Zipkin's own rules and are
- * computed from the traces of the window at request time, so the cost grows with the window;
- * past this many traces the newest are used.
- */
-export const DEPENDENCY_TRACES_MAX = 100_000
+import type { DependencyLink, DependencyQuery, Operation, OperationQuery, SpanReader, TraceQuery, ZipkinDependencyLink } from '../storage/storage.js'
 
 /** Reads traces for the query APIs; each API applies its own adjusters to what it gets. */
 export class QueryService {
@@ -64,16 +55,8 @@ export class QueryService {
     return this.reader.getTagValues(key)
   }
 
-  /** Links by Zipkin's DependencyLinker rules, between services in the traces with a span starting in the window. */
-  async getZipkinDependencies(startTimeMinUs: number, startTimeMaxUs: number): Promise<ZipkinDependencyLink[]> {
-    const ids = await this.reader.findTraceIds({ tags: [], startTimeMinUs, startTimeMaxUs, limit: DEPENDENCY_TRACES_MAX })
-    const linker = new DependencyLinker()
-    // A day's traces take seconds to link (about 0.3 ms a trace).
-    const work = slices()
-    for (const id of ids) {
-      linker.putTrace(await this.reader.getTrace(id))
-      await work.next()
-    }
-    return linker.links()
+  /** Service call and error counts as the Zipkin API gives them, kept up to date by the store. */
+  getZipkinDependencies(query: DependencyQuery): Promise<ZipkinDependencyLink[]> {
+    return this.reader.getZipkinDependencies(query)
   }
 }

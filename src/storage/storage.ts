@@ -64,7 +64,12 @@ export interface DependencyLink {
   callCount: number
 }
 
-/** Links of calls whose caller span started in (endTimeUs - lookbackUs, endTimeUs]. */
+/** Calls from one service to another by Zipkin's rules (model/dependency-linker.ts), with those that failed. */
+export interface ZipkinDependencyLink extends DependencyLink {
+  errorCount: number
+}
+
+/** Links of calls whose span started in (endTimeUs - lookbackUs, endTimeUs]. */
 export interface DependencyQuery {
   endTimeUs: number
   lookbackUs: number
@@ -77,8 +82,10 @@ export interface SpanReader {
   getOperations(query: OperationQuery): Promise<Operation[]>
   /** Ids of matching traces, newest first. */
   findTraceIds(query: TraceQuery): Promise<TraceId[]>
-  /** Service call counts, kept up to date as spans are written. */
+  /** Service call counts, kept up to date as spans are written: each span's service called by its parent's. */
   getDependencies(query: DependencyQuery): Promise<DependencyLink[]>
+  /** Service call and error counts by Zipkin's rules, kept up to date as spans are written. */
+  getZipkinDependencies(query: DependencyQuery): Promise<ZipkinDependencyLink[]>
   /** Remote endpoint service names that spans of this service called, sorted. */
   getRemoteServices(serviceName: string): Promise<string[]>
   /** Values seen for a tag key the store was told to remember (autocomplete), sorted. */

@@ -12,6 +12,7 @@ import { gzipSync } from 'node:zlib'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startTestApp, type TestApp } from '../helpers/test-app.js'
 import { configSchema } from '../../src/config/schema.js'
+import { randomSource } from '../fuzz/mutate.js'
 
 const DIR = new URL('../../../shared/conformance/zipkin/', import.meta.url)
 const read = (name: string) => readFileSync(new URL(name, DIR), 'utf8')
@@ -50,8 +51,10 @@ const canonical = (span: ZipkinSpan) => {
   return copy
 }
 
+const expectedFiles = readdirSync(new URL('expected/', DIR)).filter((f) => f.endsWith('.expected.json') && f !== 'all-files.expected.json')
+const DEPENDENCIES = 'GET /api/v2/dependencies?endTs={endTs}&lookback={lookback}'
+
 describe('Zipkin conformance data, one file at a time', () => {
-  const expectedFiles = readdirSync(new URL('expected/', DIR)).filter((f) => f.endsWith('.expected.json') && f !== 'all-files.expected.json')
 
   for (const expectedFile of expectedFiles) {
     it(`${expectedFile.replace('.expected.json', '.json')} reads back as Zipkin answers`, async () => {
@@ -86,7 +89,7 @@ describe('Zipkin conformance data, one file at a time', () => {
           expect(lowerSet(remote), service).toEqual(remoteByService[service.toLowerCase()])
         }
         const links = await get<{ parent: string; child: string }[]>(app, `/api/v2/dependencies?${window}`)
-        expect(sortLinks(links.map(lowerLink))).toEqual(sortLinks(expected['GET /api/v2/dependencies?endTs={endTs}&lookback={lookback}'] as never))
+        expect(sortLinks(links.map(lowerLink))).toEqual(sortLinks(expected[DEPENDENCIES] as never))
       } finally {
         await app.close()
         app.removeFiles()
@@ -98,6 +101,30 @@ describe('Zipkin conformance data, one file at a time', () => {
 const lowerSet = (names: string[]) => [...new Set(names.map((n) => n.toLowerCase()))].sort()
 const lowerLink = <T extends { parent: string; child: string }>(link: T): T => ({ ...link, parent: link.parent.toLowerCase(), child: link.child.toLowerCase() })
 const sortLinks = <T extends { parent: string; child: string }>(links: T[]) => [...links].sort((a, b) => `${a.parent} ${a.child}`.localeCompare(`${b.parent} ${b.child}`))
+
+describe('Zipkin conformance data, a few spans at a time in shuffled order', () => {
+  // The store links traces as their spans arrive: whatever the order, the links are those of the whole traces.
+  for (const expectedFile of expectedFiles) {
+    it(`${expectedFile.replace('.expected.json', '.json')} links its services as Zipkin does`, async () => {
+      const expected = readJson<Record<string, unknown>>(`expected/${expectedFile}`)
+      const spans = JSON.parse(listBody(expected.file as string)) as ZipkinSpan[]
+      const random = randomSource(expectedFile.length)
+      const shuffled = spans.map((span) => ({ span, key: random() })).sort((a, b) => a.key - b.key).map(({ span }) => span)
+      const app = await startTestApp()
+      try {
+        for (let i = 0; i < shuffled.length; ) {
+          const batch = shuffled.slice(i, (i += 1 + Math.floor(random() * 3)))
+          expect((await post(app, '/api/v2/spans', JSON.stringify(batch))).status).toBe(202)
+        }
+        const links = await get<{ parent: string; child: string }[]>(app, `/api/v2/dependencies?endTs=${expected.endTs}&lookback=${expected.lookback}`)
+        expect(sortLinks(links.map(lowerLink))).toEqual(sortLinks(expected[DEPENDENCIES] as never))
+      } finally {
+        await app.close()
+        app.removeFiles()
+      }
+    })
+  }
+})
 
 describe('Zipkin conformance data, all files together', () => {
   let app: TestApp

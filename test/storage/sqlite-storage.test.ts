@@ -10,7 +10,7 @@ import { SqliteStorage } from '../../src/storage/sqlite/sqlite-storage.js'
 import { tagTerm } from '../../src/model/span-terms.js'
 import { termKey } from '../../src/storage/sqlite/index-keys.js'
 import { modelSpan } from '../helpers/model-spans.js'
-import { createVersion1Database } from '../helpers/old-database.js'
+import { createVersion1Database, createVersion13Database } from '../helpers/old-database.js'
 import { jaegerGet } from '../helpers/jaeger-api.js'
 import { startTestApp, tempDir } from '../helpers/test-app.js'
 
@@ -234,6 +234,35 @@ describe('SqliteStorage', () => {
     // Migration 002's index serves searches without a service.
     expect(await upgraded.findTraceIds({ tags: [], limit: 10 })).toEqual([span.traceId])
     await upgraded.close()
+  })
+
+  it('links the traces of a database made before Zipkin links were kept, and a late span of one of them', async () => {
+    const dbPath = join(freshDir(), 'version13.db')
+    const startTimeUs = Date.now() * 1000
+    const client = modelSpan({ service: 'web', kind: 'client', startTimeUs, tags: [{ key: 'error', type: 'string', value: 'timeout' }] })
+    const server = modelSpan({ service: 'api', kind: 'server', traceId: client.traceId, startTimeUs, references: [{ type: 'child_of', traceId: client.traceId, spanId: client.spanId }] })
+    const query = modelSpan({ service: 'api', kind: 'client', traceId: client.traceId, startTimeUs, references: [{ type: 'child_of', traceId: client.traceId, spanId: server.spanId }] })
+    query.remoteEndpoint = { serviceName: 'db' }
+    const other = modelSpan({ service: 'web', kind: 'client', startTimeUs })
+    other.remoteEndpoint = { serviceName: 'cdn' }
+    await createVersion13Database(dbPath, [client, server, other])
+
+    const converting: [number, number][] = []
+    const storage = await SqliteStorage.open({ path: dbPath, onConverting: (done, total) => converting.push([done, total]) })
+    expect(converting).toEqual([[3, 3]])
+    const window = { endTimeUs: startTimeUs + 1, lookbackUs: 60_000_000 }
+    expect(await storage.getZipkinDependencies(window)).toEqual([
+      { parent: 'web', child: 'api', callCount: 1, errorCount: 1 },
+      { parent: 'web', child: 'cdn', callCount: 1, errorCount: 0 },
+    ])
+    await storage.writeSpans([query])
+    expect(await storage.getZipkinDependencies(window)).toEqual([
+      { parent: 'api', child: 'db', callCount: 1, errorCount: 0 },
+      { parent: 'web', child: 'api', callCount: 1, errorCount: 1 },
+      { parent: 'web', child: 'cdn', callCount: 1, errorCount: 0 },
+    ])
+    expect(await storage.getTrace(client.traceId)).toEqual([client, server, query])
+    await storage.close()
   })
 
   it('refuses a database from a newer spanlite', async () => {

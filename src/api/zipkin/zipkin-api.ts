@@ -93,7 +93,7 @@ export const zipkinApi: FastifyPluginAsync<ZipkinApiOptions> = async (app, optio
 
   app.get('/api/v2/dependencies', async (request, reply) => {
     const window = parseDependenciesQuery(request.query)
-    const links = await queryService.getZipkinDependencies(window.startTimeMinUs, window.startTimeMaxUs)
+    const links = await queryService.getZipkinDependencies({ endTimeUs: window.startTimeMaxUs, lookbackUs: window.startTimeMaxUs - window.startTimeMinUs })
     // Zipkin writes errorCount only when there were errors.
     return send(
       reply,

@@ -1,6 +1,6 @@
 /**
  * Growable byte output and its reader, for the compact binary columns of the span store:
- * unsigned LEB128 varints (exact up to 2^53, so plain JS numbers), fixed 32-bit words and raw
+ * unsigned LEB128 varints (exact up to 2^53, so plain JS numbers), fixed 16- and 32-bit words and raw
  * bytes.
  */
 export class ByteWriter {
@@ -15,6 +15,12 @@ export class ByteWriter {
       rest = Math.floor(rest / 0x80)
     }
     this.buffer[this.length++] = rest
+  }
+
+  uint16(value: number): void {
+    this.reserve(2)
+    this.buffer.writeUInt16LE(value & 0xffff, this.length)
+    this.length += 2
   }
 
   uint32(value: number): void {
@@ -72,6 +78,12 @@ export class ByteReader {
       if (byte < 0x80) return value
       scale *= 0x80
     }
+  }
+
+  uint16(): number {
+    const o = this.offset
+    this.offset += 2
+    return this.data[o]! | (this.data[o + 1]! << 8)
   }
 
   uint32(): number {

@@ -7,7 +7,8 @@
  */
 import { inflateRawSync } from 'node:zlib'
 import Database from 'better-sqlite3'
-import { collectEncodedSpans, type EncodedSpans, isShared, kindOf, lineBytes, lineText, spanCount, spanString, termHashesOf } from '../../model/encoded-spans.js'
+import { collectEncodedSpans, type EncodedSpans, hasErrorTag, isShared, kindOf, lineBytes, lineText, spanCount, spanString, termHashesOf } from '../../model/encoded-spans.js'
+import type { LinkSpan } from '../../model/dependency-linker.js'
 import { decodeSpan } from '../../model/span-codec.js'
 import { keyTerm, spanTermHashes } from '../../model/span-terms.js'
 import type { TraceId } from '../../model/span.js'
@@ -22,7 +23,9 @@ import { OpenPostings, PostingsDelta } from './open-postings.js'
 import { encodePostingChunks } from './posting-chunks.js'
 import { traceIdKey } from './row-keys.js'
 import * as sql from './statements.js'
-import { decodeRunSpans, encodeRunSpans, spanIdLow } from './trace-run.js'
+import { convertRunsBefore014 } from './runs-before-014.js'
+import { LinkChanges, TraceLinks } from './trace-links.js'
+import { contentHash, decodeRun, encodeRun, type RunSpan, runStartUs, spanIdLow } from './trace-run.js'
 
 export interface SpanStoreWriterOptions {
   /** Database file, already migrated. */
@@ -83,6 +86,17 @@ interface SpanRef {
 interface NewSpan extends SpanRef, LinkedSpan {
   operationName: string
   operationId: number
+  /** What its trace run keeps of it. */
+  record: RunSpan
+  /** The start its trace run gives it (TraceRun.startUs), once written. */
+  runStartUs: number
+}
+
+/** A trace the batch adds spans to. */
+interface GrowingTrace {
+  /** What the links of its stored spans read of them. */
+  stored: LinkSpan[]
+  added: NewSpan[]
 }
 
 interface TraceRunRow {
@@ -130,6 +144,9 @@ export class SpanStoreWriter {
   private readonly knownTagValues = new Map<string, number>()
   private readonly stmt
   private readonly dependencies: DependencyLinks
+  private readonly zipkinDependencies: TraceLinks
+  /** The id of the service '' (spans without one): links count it as no service. */
+  private readonly noServiceId: number
   /** To compare a retried span with the one stored. */
   private readonly blocks: BlockReader
   private readonly openPostings = new OpenPostings()
@@ -187,8 +204,12 @@ export class SpanStoreWriter {
       deleteTagValuesBefore: prepare(sql.DELETE_TAG_VALUES_BEFORE),
     }
     this.dependencies = new DependencyLinks(this.db)
+    this.zipkinDependencies = new TraceLinks(this.db)
+    this.noServiceId = this.serviceId('')
     this.blocks = new BlockReader(this.db)
     this.loadOpenPostings()
+    // Runs converted before the spans of 009 are moved: those are linked as they are written.
+    this.convertRunsBefore014(onConverting)
     this.moveLayoutBefore009(onConverting)
   }
 
@@ -274,13 +295,17 @@ export class SpanStoreWriter {
     }
     const services = new SpanServices()
     const added: NewSpan[] = []
+    const growing: GrowingTrace[] = []
     for (const [traceId, refs] of byTrace) {
       const stored = new Map<number, { blockId: number; seq: number }[]>()
-      for (const run of this.stmt.selectTraceRuns.all(traceIdKey(traceId)) as TraceRunRow[]) {
-        decodeRunSpans(run.spans).forEach((span, i) => {
-          services.add(traceId, span.spanIdLow, span.serviceId, span.client)
+      const trace: GrowingTrace = { stored: [], added: [] }
+      for (const row of this.stmt.selectTraceRuns.all(traceIdKey(traceId)) as TraceRunRow[]) {
+        const run = decodeRun(row.spans)
+        run.spans.forEach((span, i) => {
+          services.add(traceId, span.spanIdLow, span.serviceId, span.kind === 'client')
+          trace.stored.push(this.linkSpan(span, run.startUs))
           const places = stored.get(span.contentHash) ?? []
-          places.push({ blockId: run.block_id, seq: run.block_id + run.first_line + i })
+          places.push({ blockId: row.block_id, seq: row.block_id + row.first_line + i })
           stored.set(span.contentHash, places)
         })
       }
@@ -291,18 +316,23 @@ export class SpanStoreWriter {
         // A retry: the same span again, in this batch or stored before.
         const sameHash = seen.get(lineHash)
         if (sameHash?.some((other) => Buffer.compare(other, line) === 0)) continue
-        if (stored.get(lineHash)?.some((place) => this.blocks.linesAt(place.seq, 1, place.blockId)[0] === lineText(spans, index))) continue
+        if (stored.get(contentHash(lineHash))?.some((place) => this.blocks.linesAt(place.seq, 1, place.blockId)[0] === lineText(spans, index))) continue
         if (sameHash) sameHash.push(line)
         else seen.set(lineHash, [line])
         const span = this.newSpan(spans, index, traceId)
         services.add(traceId, spanIdLow(span.spanId), span.serviceId, span.kind === 'client')
         added.push(span)
+        trace.added.push(span)
       }
+      if (trace.added.length > 0) growing.push(trace)
     }
     for (let i = 0; i < added.length; i += this.blockMaxSpans) this.writeBlock(added.slice(i, i + this.blockMaxSpans))
     for (const span of added) this.rememberNames(span)
     this.recordOperationStarts(added)
     if (linkDependencies) this.dependencies.record(added, services)
+    const links = new LinkChanges()
+    for (const { stored, added } of growing) links.addTrace(stored, [...stored, ...added.map((span) => this.linkSpan(span.record, span.runStartUs))])
+    this.zipkinDependencies.apply(links)
     if (this.openPostings.spanCount < this.segmentSpans) return false
     // A merged block stays within one segment: the open postings are rebuilt from the blocks
     // after the last sealed span.
@@ -314,19 +344,35 @@ export class SpanStoreWriter {
   private newSpan(spans: EncodedSpans, index: number, traceId: TraceId): NewSpan {
     const serviceId = this.serviceId(spanString(spans, index, 'serviceName'))
     const kind = kindOf(spans, index)
+    const shared = isShared(spans, index)
     const operationName = spanString(spans, index, 'operationName')
+    const spanId = spanString(spans, index, 'spanId')
+    const parentSpanId = spanString(spans, index, 'parentSpanId')
+    const remoteServiceName = spanString(spans, index, 'remoteServiceName')
     return {
       spans,
       index,
       traceId,
-      spanId: spanString(spans, index, 'spanId'),
-      parentSpanId: spanString(spans, index, 'parentSpanId'),
+      spanId,
+      parentSpanId,
       kind,
-      shared: isShared(spans, index),
+      shared,
       startUs: spans.startUs[index]!,
       serviceId,
       operationName,
       operationId: this.operationId(serviceId, operationName, kind ?? ''),
+      record: {
+        contentHash: contentHash(spans.lineHashes[index]!),
+        spanIdLow: spanIdLow(spanId),
+        parentIdLow: parentSpanId === '' ? 0 : spanIdLow(parentSpanId),
+        serviceId,
+        endpoint: spans.endpoints[index]!,
+        kind,
+        shared,
+        error: hasErrorTag(spans, index),
+        remoteServiceId: remoteServiceName === '' ? 0 : this.serviceId(remoteServiceName),
+      },
+      runStartUs: 0,
     }
   }
 
@@ -348,8 +394,10 @@ export class SpanStoreWriter {
       const traceId = block[first]!.traceId
       let end = first + 1
       while (end < block.length && block[end]!.traceId === traceId) end++
-      const runSpans = block.slice(first, end).map(({ spans, index, spanId, serviceId, kind }) => ({ contentHash: spans.lineHashes[index]!, spanIdLow: spanIdLow(spanId), serviceId, client: kind === 'client' }))
-      this.stmt.insertTraceRun.run(traceIdKey(traceId), blockId, first, encodeRunSpans(runSpans))
+      const runSpans = block.slice(first, end)
+      const startUs = runStartUs(runSpans.map((span) => span.startUs))
+      for (const span of runSpans) span.runStartUs = startUs
+      this.stmt.insertTraceRun.run(traceIdKey(traceId), blockId, first, encodeRun({ startUs, spans: runSpans.map((span) => span.record) }))
       first = end
     }
     block.forEach(({ spans, index, serviceId, operationName, startUs }, i) => this.addPostings(blockId + i, startUs, spanKeys(serviceId, operationName, termHashesOf(spans, index))))
@@ -388,6 +436,24 @@ export class SpanStoreWriter {
     const segmentId = this.stmt.insertSegment.run(open.firstSeq, this.nextSeq - 1, open.minStartUs, open.maxStartUs).lastInsertRowid
     for (const chunk of encodePostingChunks(open.sorted(), open.firstSeq)) this.stmt.insertPostingChunk.run(segmentId, chunk.firstHash, chunk.data)
     open.clear()
+  }
+
+  private convertRunsBefore014(onProgress: ConversionProgress): void {
+    try {
+      this.db.transaction(() =>
+        convertRunsBefore014({
+          db: this.db,
+          serviceId: (name) => this.serviceId(name),
+          linkSpan: (span, startUs) => this.linkSpan(span, startUs),
+          links: this.zipkinDependencies,
+          onProgress,
+          reportEveryMs: CONVERSION_REPORT_MS,
+        }),
+      )()
+    } catch (error) {
+      this.forgetUncommitted()
+      throw error
+    }
   }
 
   /** Spans stored by the layout before migration 009 are moved into blocks once, at the first start. */
@@ -429,6 +495,13 @@ export class SpanStoreWriter {
       this.forgetUncommitted()
       throw error
     }
+  }
+
+  /** What the dependency linker reads of a span in a trace run. */
+  private linkSpan(span: RunSpan, startUs: number): LinkSpan {
+    const { spanIdLow, parentIdLow, kind, shared, serviceId, endpoint, remoteServiceId, error } = span
+    const service = serviceId === this.noServiceId ? 0 : serviceId
+    return { spanId: spanIdLow, parentId: parentIdLow, kind, shared, service, endpoint, remoteService: remoteServiceId, error, startUs }
   }
 
   private serviceId(name: string): number {
@@ -527,6 +600,7 @@ export class SpanStoreWriter {
     }
     const oldestStartUs = (this.stmt.selectOldestStart.get() as number | undefined) ?? Number.MAX_SAFE_INTEGER
     this.dependencies.purge(traces.values(), oldestStartUs)
+    this.zipkinDependencies.purge(oldestStartUs)
     this.pruneNames()
     return { spans: deleted, blockIds }
   }

@@ -8,7 +8,7 @@ import { dirname } from 'node:path'
 import Database from 'better-sqlite3'
 import type { Span, SpanKind, TraceId } from '../../model/span.js'
 import { MIGRATIONS_DIR } from '../../project-files.js'
-import type { DependencyLink, DependencyQuery, Operation, OperationQuery, Storage, TraceQuery } from '../storage.js'
+import type { DependencyLink, DependencyQuery, Operation, OperationQuery, Storage, TraceQuery, ZipkinDependencyLink } from '../storage.js'
 import { BlockIndex } from './block-index.js'
 import { BlockReader } from './block-reader.js'
 import { DependencyLinks } from './dependency-links.js'
@@ -20,8 +20,9 @@ import { type EncodedSpans, encodeSpanList } from '../../model/encoded-spans.js'
 import { decodeSpan } from '../../model/span-codec.js'
 import { splitConditions } from './split-conditions.js'
 import * as sql from './statements.js'
+import { TraceLinks } from './trace-links.js'
 import { TraceSearch } from './trace-search.js'
-import { decodeRunSpans } from './trace-run.js'
+import { runSpanCount } from './trace-run.js'
 import { WriterThreadClient } from './writer-thread-client.js'
 
 export interface SqliteStorageOptions {
@@ -77,6 +78,7 @@ export class SqliteStorage implements Storage {
   private readonly path: string
   private readonly stmt
   private readonly dependencies: DependencyLinks
+  private readonly zipkinDependencies: TraceLinks
   private readonly blocks: BlockReader
   private readonly blockIndex = new BlockIndex()
   private readonly openPostings = new OpenPostings()
@@ -110,6 +112,7 @@ export class SqliteStorage implements Storage {
       selectTagValues: prepare(sql.SELECT_TAG_VALUES).pluck(),
     }
     this.dependencies = new DependencyLinks(this.db)
+    this.zipkinDependencies = new TraceLinks(this.db)
     this.blocks = new BlockReader(this.db)
     this.search = new TraceSearch(this.db, this.blocks, this.blockIndex, this.openPostings)
     this.writer = WriterThreadClient.start({
@@ -141,7 +144,7 @@ export class SqliteStorage implements Storage {
 
   async getTrace(traceId: TraceId): Promise<Span[]> {
     const runs = this.stmt.selectTraceRuns.all(traceIdKey(traceId)) as TraceRunRow[]
-    return runs.flatMap((run) => this.blocks.linesAt(run.block_id + run.first_line, decodeRunSpans(run.spans).length, run.block_id).map(decodeSpan))
+    return runs.flatMap((run) => this.blocks.linesAt(run.block_id + run.first_line, runSpanCount(run.spans), run.block_id).map(decodeSpan))
   }
 
   async getServices(): Promise<string[]> {
@@ -192,6 +195,10 @@ export class SqliteStorage implements Storage {
 
   async getDependencies(query: DependencyQuery): Promise<DependencyLink[]> {
     return this.dependencies.query(query)
+  }
+
+  async getZipkinDependencies(query: DependencyQuery): Promise<ZipkinDependencyLink[]> {
+    return this.zipkinDependencies.query(query)
   }
 
   async purgeOldest({ beforeUs, maxSpans }: { beforeUs?: number; maxSpans: number }): Promise<number> {

@@ -1,7 +1,7 @@
 /**
  * Every SQL text spanlite runs, in one place so that the query-plan test can check each of
- * them (except the conversion of the layout before migration 009, over tables a new database
- * does not have).
+ * them (except the conversions of the layouts before migrations 009 and 014, run once, which
+ * read whole tables).
  */
 
 export const INSERT_SERVICE = 'INSERT INTO services (name) VALUES (?) ON CONFLICT (name) DO NOTHING'
@@ -9,7 +9,8 @@ export const SELECT_SERVICE_ID = 'SELECT id FROM services WHERE name = ?'
 /** Services with an operation left: retention drops operations whose spans are all gone. */
 export const SELECT_SERVICES = `SELECT name FROM services s
   WHERE EXISTS (SELECT 1 FROM operations o WHERE o.service_id = s.id) ORDER BY name`
-export const SELECT_SERVICE_IDS = 'SELECT id FROM services'
+/** Services spans were filed under (services also names remote services, and '' for spans without one). */
+export const SELECT_SERVICE_IDS = 'SELECT id FROM services WHERE EXISTS (SELECT 1 FROM operations WHERE operations.service_id = services.id)'
 export const INSERT_OPERATION =
   'INSERT INTO operations (service_id, name, kind) VALUES (?, ?, ?) ON CONFLICT (service_id, name, kind) DO NOTHING'
 export const SELECT_OPERATION_ID = 'SELECT id FROM operations WHERE service_id = ? AND name = ? AND kind = ?'
@@ -93,6 +94,25 @@ export const SELECT_DEPENDENCY_LINKS = `SELECT p.name AS parent, c.name AS child
 /** For retention: children of a trace still waiting for their parent, and links older than a time. */
 export const DELETE_DEPENDENCY_WAITING_OF_TRACE = 'DELETE FROM dependency_waiting WHERE trace_id = ?'
 export const DELETE_DEPENDENCY_LINKS_BEFORE = 'DELETE FROM dependency_links WHERE bucket_us < ?'
+
+/** Call counts by Zipkin's rules, changed by the difference a write made to a trace's links. */
+export const ADD_ZIPKIN_LINK = `INSERT INTO zipkin_links (bucket_us, parent_id, child_id, call_count, error_count) VALUES (?, ?, ?, ?, ?)
+  ON CONFLICT (bucket_us, parent_id, child_id) DO UPDATE
+  SET call_count = call_count + excluded.call_count, error_count = error_count + excluded.error_count`
+export const SELECT_ZIPKIN_LINKS = `SELECT p.name AS parent, c.name AS child, sum(l.call_count) AS call_count, sum(l.error_count) AS error_count
+  FROM zipkin_links l JOIN services p ON p.id = l.parent_id JOIN services c ON c.id = l.child_id
+  WHERE l.bucket_us > ? AND l.bucket_us <= ?
+  GROUP BY l.parent_id, l.child_id HAVING sum(l.call_count) > 0 ORDER BY p.name, c.name`
+export const DELETE_ZIPKIN_LINKS_BEFORE = 'DELETE FROM zipkin_links WHERE bucket_us < ?'
+
+/** The trace runs before migration 014, converted once: those written to a block or the ones merged into it. */
+export const SELECT_LAYOUT_BEFORE_014 = "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'trace_runs_before_014'"
+export const COUNT_SPANS_BEFORE_014 = 'SELECT coalesce(sum(span_count), 0) FROM span_blocks'
+export const SELECT_BLOCKS_BEFORE_014 = 'SELECT id, span_count, summary, data, data_bytes FROM span_blocks WHERE id > ? ORDER BY id LIMIT 100'
+export const SELECT_TRACE_RUNS_BEFORE_014 = `SELECT block_id, first_line, spans FROM trace_runs_before_014
+  WHERE trace_id = ? AND block_id >= ? AND block_id < ?`
+export const SELECT_RUNS_TO_LINK_BEFORE_014 = 'SELECT trace_id, spans FROM trace_runs ORDER BY trace_id, block_id'
+export const DROP_LAYOUT_BEFORE_014 = 'DROP TABLE trace_runs_before_014'
 
 /** The layout before migration 009, read once to move its spans into the current one. */
 export const SELECT_LAYOUT_BEFORE_009 = "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'spans_before_009'"
