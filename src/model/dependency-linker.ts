@@ -38,10 +38,13 @@ export interface TraceLink {
   startUs: number
 }
 
-/** 16 bits of a hash of the endpoint's fields, 0 for none: enough to tell a trace's hosts apart. */
+/**
+ * 8 bits of a hash of the endpoint's fields, 0 for none: enough to tell apart the hosts of the
+ * few spans that share an id (a collision merges them, 1 time in 255).
+ */
 export function endpointHash(endpoint: Endpoint | undefined): number {
   if (!endpoint) return 0
-  return hashJoined(endpoint.serviceName ?? '', endpoint.ipv4 ?? '', endpoint.ipv6 ?? '', String(endpoint.port ?? '')) & 0xffff || 1
+  return hashJoined(endpoint.serviceName ?? '', endpoint.ipv4 ?? '', endpoint.ipv6 ?? '', String(endpoint.port ?? '')) % 255 + 1
 }
 
 interface Node {

@@ -29,7 +29,7 @@ export interface EncodedSpans {
   /** hashString of the line, to 32 bits: how a store tells a retried span cheaply. */
   lineHashes: Uint32Array
   /** endpointHash of each span's local endpoint, for dependency links. */
-  endpoints: Uint16Array
+  endpoints: Uint8Array
   /** The hashString of each span's terms (span-terms.ts), all spans' one after another. */
   termHashes: Float64Array
   /** Where each span's term hashes end in `termHashes`. */
@@ -104,7 +104,7 @@ export class EncodedSpansBuilder {
       startUs: Float64Array.from(this.startUs),
       durationUs: Float64Array.from(this.durationUs),
       lineHashes: Uint32Array.from(this.lineHashes),
-      endpoints: Uint16Array.from(this.endpoints),
+      endpoints: Uint8Array.from(this.endpoints),
       termHashes: Float64Array.from(this.termHashes),
       termEnds: Uint32Array.from(this.termEnds),
     }

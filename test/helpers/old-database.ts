@@ -7,7 +7,7 @@ import { migrate, readMigrations } from '../../src/storage/sqlite/migrate.js'
 import { encodeSpan } from '../../src/model/span-codec.js'
 import { ByteWriter } from '../../src/storage/sqlite/bytes.js'
 import { SqliteStorage } from '../../src/storage/sqlite/sqlite-storage.js'
-import { decodeRun } from '../../src/storage/sqlite/trace-run.js'
+import { TracePositions } from '../../src/storage/sqlite/trace-run.js'
 
 /** A database as the first schema version left it, holding the given spans, written with plain SQL as that version did. */
 export function createVersion1Database(path: string, spans: Span[]): void {
@@ -44,11 +44,13 @@ export async function createVersion13Database(path: string, spans: Span[]): Prom
   await storage.writeSpans(spans)
   await storage.close()
   const db = new Database(path)
-  const rows = db.prepare('SELECT trace_id, block_id, spans FROM trace_runs').all() as { trace_id: Buffer; block_id: number; spans: Buffer }[]
+  const rows = db.prepare('SELECT trace_id, block_id, spans FROM trace_runs ORDER BY trace_id, block_id').all() as { trace_id: Buffer; block_id: number; spans: Buffer }[]
   for (const row of rows) {
     const old = new ByteWriter()
-    for (const span of decodeRun(row.spans).spans) {
-      old.uint32(span.contentHash) // 16 bits of the 32 that version kept: all the conversion keeps
+    const trace = rows.filter((other) => other.trace_id.equals(row.trace_id))
+    const runs = new TracePositions().decode(trace.map((other) => other.spans))
+    for (const span of runs[trace.indexOf(row)]!.spans) {
+      old.uint32(span.contentHash) // 8 bits of the 32 that version kept: all the conversion keeps
       old.uint32(span.spanIdLow)
       old.varint(span.serviceId * 2 + (span.kind === 'client' ? 1 : 0))
     }

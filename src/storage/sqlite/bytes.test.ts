@@ -15,12 +15,13 @@ describe('varints', () => {
 })
 
 describe('fixed-size words', () => {
-  it('read back as written, the 16-bit ones cut to their low bits', () => {
+  it('read back as written, cut to their low bits', () => {
     const writer = new ByteWriter()
+    writer.byte(0x1ab)
     writer.uint16(0xbeef)
     writer.uint16(0x1_2345)
     writer.uint32(0xfedc_ba98)
     const reader = new ByteReader(writer.toBuffer())
-    expect([reader.uint16(), reader.uint16(), reader.uint32(), reader.done]).toEqual([0xbeef, 0x2345, 0xfedc_ba98, true])
+    expect([reader.byte(), reader.uint16(), reader.uint16(), reader.uint32(), reader.done]).toEqual([0xab, 0xbeef, 0x2345, 0xfedc_ba98, true])
   })
 })

@@ -1,7 +1,7 @@
 /**
  * Growable byte output and its reader, for the compact binary columns of the span store:
- * unsigned LEB128 varints (exact up to 2^53, so plain JS numbers), fixed 16- and 32-bit words and raw
- * bytes.
+ * unsigned LEB128 varints (exact up to 2^53, so plain JS numbers), single bytes, fixed 16- and
+ * 32-bit words and raw bytes.
  */
 export class ByteWriter {
   private buffer = Buffer.allocUnsafe(256)
@@ -15,6 +15,11 @@ export class ByteWriter {
       rest = Math.floor(rest / 0x80)
     }
     this.buffer[this.length++] = rest
+  }
+
+  byte(value: number): void {
+    this.reserve(1)
+    this.buffer[this.length++] = value & 0xff
   }
 
   uint16(value: number): void {
@@ -78,6 +83,10 @@ export class ByteReader {
       if (byte < 0x80) return value
       scale *= 0x80
     }
+  }
+
+  byte(): number {
+    return this.data[this.offset++]!
   }
 
   uint16(): number {

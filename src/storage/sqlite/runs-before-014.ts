@@ -14,7 +14,7 @@ import { ByteReader } from './bytes.js'
 import { traceIdKey } from './row-keys.js'
 import * as sql from './statements.js'
 import { LinkChanges, type TraceLinks } from './trace-links.js'
-import { contentHash, decodeRun, encodeRun, type RunSpan, runStartUs, spanIdLow } from './trace-run.js'
+import { contentHash, keptShared, type RunSpan, runStartUs, spanIdLow, TracePositions } from './trace-run.js'
 
 export interface RunConversion {
   db: Database.Database
@@ -77,14 +77,17 @@ function rewriteRuns({ db, serviceId, onProgress, reportEveryMs }: RunConversion
               serviceId: serviceId(span.process.serviceName),
               endpoint: endpointHash(span.localEndpoint),
               kind: span.kind,
-              shared: span.shared,
+              shared: keptShared(span.kind, span.shared),
               error: spanHasErrorTag(span),
               remoteServiceId: remote === undefined || remote === '' ? 0 : serviceId(remote),
             }
             return { record, startUs: span.startTimeUs }
           })
           const startUs = runStartUs(spans.map((span) => span.startUs))
-          insertRun.run(key, run.block_id, run.first_line, encodeRun({ startUs, spans: spans.map((span) => span.record) }))
+          // Numbered by their sequence numbers: the runs of a trace never overlap, and name no span of another run.
+          const positions = new TracePositions()
+          positions.next = run.block_id + run.first_line
+          insertRun.run(key, run.block_id, run.first_line, positions.encode({ startUs, spans: spans.map((span) => span.record) }))
         }
       }
       done += block.span_count
@@ -110,20 +113,23 @@ function oldRunHashes(data: Uint8Array): number[] {
   return hashes
 }
 
-/** Links every trace from its converted runs (they are in trace order). */
+/** Links every trace from its converted runs (they come in trace order). */
 function linkTraces({ db, linkSpan, links }: RunConversion): void {
   const changes = new LinkChanges()
+  const linkRuns = (columns: Buffer[]) => {
+    const spans = new TracePositions().decode(columns).flatMap((run) => run.spans.map((span) => linkSpan(span, run.startUs)))
+    changes.addTrace([], spans)
+  }
   let traceId: Buffer | undefined
-  let spans: LinkSpan[] = []
+  let columns: Buffer[] = []
   for (const row of db.prepare(sql.SELECT_RUNS_TO_LINK_BEFORE_014).iterate() as IterableIterator<{ trace_id: Buffer; spans: Buffer }>) {
     if (traceId === undefined || !row.trace_id.equals(traceId)) {
-      changes.addTrace([], spans)
+      linkRuns(columns)
       traceId = row.trace_id
-      spans = []
+      columns = []
     }
-    const run = decodeRun(row.spans)
-    for (const span of run.spans) spans.push(linkSpan(span, run.startUs))
+    columns.push(row.spans)
   }
-  changes.addTrace([], spans)
+  linkRuns(columns)
   links.apply(changes)
 }

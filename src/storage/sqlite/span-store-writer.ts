@@ -25,7 +25,7 @@ import { traceIdKey } from './row-keys.js'
 import * as sql from './statements.js'
 import { convertRunsBefore014 } from './runs-before-014.js'
 import { LinkChanges, TraceLinks } from './trace-links.js'
-import { contentHash, decodeRun, encodeRun, type RunSpan, runStartUs, spanIdLow } from './trace-run.js'
+import { contentHash, keptShared, type RunSpan, runStartUs, spanIdLow, TracePositions } from './trace-run.js'
 
 export interface SpanStoreWriterOptions {
   /** Database file, already migrated. */
@@ -88,6 +88,8 @@ interface NewSpan extends SpanRef, LinkedSpan {
   operationId: number
   /** What its trace run keeps of it. */
   record: RunSpan
+  /** Its trace's, for its run. */
+  positions: TracePositions
   /** The start its trace run gives it (TraceRun.startUs), once written. */
   runStartUs: number
 }
@@ -297,18 +299,22 @@ export class SpanStoreWriter {
     const added: NewSpan[] = []
     const growing: GrowingTrace[] = []
     for (const [traceId, refs] of byTrace) {
+      // Stored spans by span id and content hash: a retry is one of them.
       const stored = new Map<number, { blockId: number; seq: number }[]>()
       const trace: GrowingTrace = { stored: [], added: [] }
-      for (const row of this.stmt.selectTraceRuns.all(traceIdKey(traceId)) as TraceRunRow[]) {
-        const run = decodeRun(row.spans)
+      const positions = new TracePositions()
+      const rows = this.stmt.selectTraceRuns.all(traceIdKey(traceId)) as TraceRunRow[]
+      positions.decode(rows.map((row) => row.spans)).forEach((run, r) => {
+        const row = rows[r]!
         run.spans.forEach((span, i) => {
           services.add(traceId, span.spanIdLow, span.serviceId, span.kind === 'client')
           trace.stored.push(this.linkSpan(span, run.startUs))
-          const places = stored.get(span.contentHash) ?? []
+          const key = retryKey(span.spanIdLow, span.contentHash)
+          const places = stored.get(key) ?? []
           places.push({ blockId: row.block_id, seq: row.block_id + row.first_line + i })
-          stored.set(span.contentHash, places)
+          stored.set(key, places)
         })
-      }
+      })
       const seen = new Map<number, Uint8Array[]>()
       for (const { spans, index } of refs) {
         const lineHash = spans.lineHashes[index]!
@@ -316,10 +322,11 @@ export class SpanStoreWriter {
         // A retry: the same span again, in this batch or stored before.
         const sameHash = seen.get(lineHash)
         if (sameHash?.some((other) => Buffer.compare(other, line) === 0)) continue
-        if (stored.get(contentHash(lineHash))?.some((place) => this.blocks.linesAt(place.seq, 1, place.blockId)[0] === lineText(spans, index))) continue
+        const span = this.newSpan(spans, index, traceId, positions)
+        const places = stored.get(retryKey(span.record.spanIdLow, span.record.contentHash))
+        if (places?.some((place) => this.blocks.linesAt(place.seq, 1, place.blockId)[0] === lineText(spans, index))) continue
         if (sameHash) sameHash.push(line)
         else seen.set(lineHash, [line])
-        const span = this.newSpan(spans, index, traceId)
         services.add(traceId, spanIdLow(span.spanId), span.serviceId, span.kind === 'client')
         added.push(span)
         trace.added.push(span)
@@ -341,7 +348,7 @@ export class SpanStoreWriter {
     return true
   }
 
-  private newSpan(spans: EncodedSpans, index: number, traceId: TraceId): NewSpan {
+  private newSpan(spans: EncodedSpans, index: number, traceId: TraceId, positions: TracePositions): NewSpan {
     const serviceId = this.serviceId(spanString(spans, index, 'serviceName'))
     const kind = kindOf(spans, index)
     const shared = isShared(spans, index)
@@ -368,10 +375,11 @@ export class SpanStoreWriter {
         serviceId,
         endpoint: spans.endpoints[index]!,
         kind,
-        shared,
+        shared: keptShared(kind, shared),
         error: hasErrorTag(spans, index),
         remoteServiceId: remoteServiceName === '' ? 0 : this.serviceId(remoteServiceName),
       },
+      positions,
       runStartUs: 0,
     }
   }
@@ -397,7 +405,8 @@ export class SpanStoreWriter {
       const runSpans = block.slice(first, end)
       const startUs = runStartUs(runSpans.map((span) => span.startUs))
       for (const span of runSpans) span.runStartUs = startUs
-      this.stmt.insertTraceRun.run(traceIdKey(traceId), blockId, first, encodeRun({ startUs, spans: runSpans.map((span) => span.record) }))
+      const column = runSpans[0]!.positions.encode({ startUs, spans: runSpans.map((span) => span.record) })
+      this.stmt.insertTraceRun.run(traceIdKey(traceId), blockId, first, column)
       first = end
     }
     block.forEach(({ spans, index, serviceId, operationName, startUs }, i) => this.addPostings(blockId + i, startUs, spanKeys(serviceId, operationName, termHashesOf(spans, index))))
@@ -609,6 +618,9 @@ export class SpanStoreWriter {
     this.db.close()
   }
 }
+
+/** How a trace's stored spans are looked up for a retry. */
+const retryKey = (spanIdLow: number, contentHash: number) => spanIdLow * 256 + contentHash
 
 /** The oldest and the newest start of spans. */
 function startRange(spans: readonly { startUs: number }[]): [number, number] {
