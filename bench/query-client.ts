@@ -1,5 +1,5 @@
 /**
- * The process that times queries: sequential GETs over one keep-alive connection, each timed
+ * The process that times queries: sequential GETs over one keep-alive connection per server, each timed
  * from the request to the last byte of the answer. It does nothing else, so that its own
  * garbage collections (a fetch client's, or the filling benchmark process's) do not show up as
  * server latency. Run by bench/queries.ts through child_process.fork.
@@ -7,9 +7,8 @@
 import http from 'node:http'
 
 export interface QueryClientRequest {
-  base: string
-  /** Per query kind, the paths to request in order; the first `warmUp` are not timed. */
-  cases: { name: string; paths: string[] }[]
+  /** Per query kind, the server's base URL and the paths to request in order; the first `warmUp` are not timed. */
+  cases: { name: string; base: string; paths: string[] }[]
   warmUp: number
 }
 
@@ -28,11 +27,11 @@ function get(url: string): Promise<number> {
   })
 }
 
-process.once('message', async ({ base, cases, warmUp }: QueryClientRequest) => {
+process.once('message', async ({ cases, warmUp }: QueryClientRequest) => {
   let reply: QueryClientReply
   try {
     const latenciesMs: number[][] = []
-    for (const { name, paths } of cases) {
+    for (const { name, base, paths } of cases) {
       const timings: number[] = []
       for (const [i, path] of paths.entries()) {
         const started = performance.now()
