@@ -57,6 +57,8 @@ export interface LinkedSpan {
 
 export class DependencyLinks {
   private readonly stmt
+  /** The calls `record` found, by minute and pair. */
+  private readonly calls = new Map<string, { bucketUs: number; parent: number; child: number; calls: number }>()
 
   constructor(db: Database.Database) {
     this.stmt = {
@@ -64,7 +66,7 @@ export class DependencyLinks {
       insertWaiting: db.prepare(sql.INSERT_DEPENDENCY_WAITING),
       selectWaiting: db.prepare(sql.SELECT_DEPENDENCY_WAITING),
       deleteWaiting: db.prepare(sql.DELETE_DEPENDENCY_WAITING),
-      addLink: db.prepare(sql.ADD_DEPENDENCY_LINK),
+      addLinks: db.prepare(sql.ADD_DEPENDENCY_LINKS),
       selectLinks: db.prepare(sql.SELECT_DEPENDENCY_LINKS),
       deleteWaitingOfTrace: db.prepare(sql.DELETE_DEPENDENCY_WAITING_OF_TRACE),
       deleteLinksBefore: db.prepare(sql.DELETE_DEPENDENCY_LINKS_BEFORE),
@@ -76,6 +78,7 @@ export class DependencyLinks {
    * of every stored span of their traces, the new ones included.
    */
   record(spans: readonly LinkedSpan[], services: SpanServices): void {
+    this.calls.clear()
     const traceWaits = new Map<TraceId, boolean>()
     for (const span of spans) {
       this.linkToParent(span, services)
@@ -83,6 +86,9 @@ export class DependencyLinks {
       if (waits === undefined) traceWaits.set(span.traceId, (waits = this.stmt.selectTraceWaiting.get(traceIdKey(span.traceId)) !== undefined))
       if (waits) this.takeWaitingChildren(span)
     }
+    // One statement per minute and pair, not per call.
+    for (const { bucketUs, parent, child, calls } of this.calls.values()) this.stmt.addLinks.run(bucketUs, parent, child, calls)
+    this.calls.clear()
   }
 
   private linkToParent(span: LinkedSpan, services: SpanServices): void {
@@ -112,10 +118,13 @@ export class DependencyLinks {
   }
 
   /** Calls within one service are not dependencies. */
-  private link(parentServiceId: number, childServiceId: number, startUs: number): void {
-    if (parentServiceId === childServiceId) return
+  private link(parent: number, child: number, startUs: number): void {
+    if (parent === child) return
     const bucketUs = Math.floor(startUs / DEPENDENCY_BUCKET_US) * DEPENDENCY_BUCKET_US
-    this.stmt.addLink.run(bucketUs, parentServiceId, childServiceId)
+    const key = `${bucketUs} ${parent} ${child}`
+    const count = this.calls.get(key)
+    if (count) count.calls++
+    else this.calls.set(key, { bucketUs, parent, child, calls: 1 })
   }
 
   /**

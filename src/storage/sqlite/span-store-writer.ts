@@ -86,6 +86,8 @@ interface SpanRef {
 interface NewSpan extends SpanRef, LinkedSpan {
   operationName: string
   operationId: number
+  /** '' when it has none. */
+  remoteServiceName: string
   /** What its trace run keeps of it. */
   record: RunSpan
   /** Its trace's, for its run. */
@@ -327,7 +329,7 @@ export class SpanStoreWriter {
         if (places?.some((place) => this.blocks.linesAt(place.seq, 1, place.blockId)[0] === lineText(spans, index))) continue
         if (sameHash) sameHash.push(line)
         else seen.set(lineHash, [line])
-        services.add(traceId, spanIdLow(span.spanId), span.serviceId, span.kind === 'client')
+        services.add(traceId, span.record.spanIdLow, span.serviceId, span.kind === 'client')
         added.push(span)
         trace.added.push(span)
       }
@@ -368,6 +370,7 @@ export class SpanStoreWriter {
       serviceId,
       operationName,
       operationId: this.operationId(serviceId, operationName, kind ?? ''),
+      remoteServiceName,
       record: {
         contentHash: contentHash(spans.lineHashes[index]!),
         spanIdLow: spanIdLow(spanId),
@@ -561,8 +564,7 @@ export class SpanStoreWriter {
   }
 
   /** Remote service names and autocomplete values, each stored once with its newest start. */
-  private rememberNames({ spans, index, serviceId, startUs }: NewSpan): void {
-    const remote = spanString(spans, index, 'remoteServiceName')
+  private rememberNames({ spans, index, serviceId, startUs, remoteServiceName: remote }: NewSpan): void {
     if (remote !== '' && movedOn(this.knownRemoteServices, `${serviceId}\0${remote}`, startUs)) {
       this.stmt.upsertRemoteService.run(serviceId, remote, startUs)
     }

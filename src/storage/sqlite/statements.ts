@@ -85,8 +85,8 @@ export const INSERT_DEPENDENCY_WAITING = `INSERT INTO dependency_waiting
 export const SELECT_DEPENDENCY_WAITING = `SELECT rowid, wants_client, child_service_id, child_start_us FROM dependency_waiting
   WHERE trace_id = ? AND parent_span_id = ?`
 export const DELETE_DEPENDENCY_WAITING = 'DELETE FROM dependency_waiting WHERE rowid = ?'
-export const ADD_DEPENDENCY_LINK = `INSERT INTO dependency_links (bucket_us, parent_id, child_id, call_count) VALUES (?, ?, ?, 1)
-  ON CONFLICT (bucket_us, parent_id, child_id) DO UPDATE SET call_count = call_count + 1`
+export const ADD_DEPENDENCY_LINKS = `INSERT INTO dependency_links (bucket_us, parent_id, child_id, call_count) VALUES (?, ?, ?, ?)
+  ON CONFLICT (bucket_us, parent_id, child_id) DO UPDATE SET call_count = call_count + excluded.call_count`
 export const SELECT_DEPENDENCY_LINKS = `SELECT p.name AS parent, c.name AS child, sum(l.call_count) AS call_count
   FROM dependency_links l JOIN services p ON p.id = l.parent_id JOIN services c ON c.id = l.child_id
   WHERE l.bucket_us > ? AND l.bucket_us <= ?

@@ -78,14 +78,14 @@ export function runStartUs(startsUs: Iterable<number>): number {
   return earliest === Infinity ? 0 : Math.floor(earliest / MINUTE_US) * MINUTE_US
 }
 
-const hostKey = (span: RunSpan) => `${span.serviceId} ${span.endpoint}`
+const hostKey = (span: RunSpan) => span.serviceId * 256 + span.endpoint
 
 /** The positions of a trace's stored spans, by span id and by host: what a new run may name. */
 export class TracePositions {
   /** Where the next run starts. */
   next = 0
   private readonly bySpanId = new Map<number, number>()
-  private readonly byHost = new Map<string, number>()
+  private readonly byHost = new Map<number, number>()
 
   /** Encodes a new run of the trace, after the runs added before, and adds it. */
   encode(run: TraceRun): Buffer {
