@@ -45,6 +45,9 @@ export interface Endpoint {
   port?: number
 }
 
+/** What an empty service name is stored as, so the span stays findable (Jaeger's spelling). */
+export const EMPTY_SERVICE_NAME = 'empty-service-name'
+
 export interface Process {
   serviceName: string
   tags: Tag[]

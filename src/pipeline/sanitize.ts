@@ -1,7 +1,4 @@
-import type { Span, Tag } from '../model/span.js'
-
-/** What an empty service name is stored as, so the span stays findable (Jaeger's spelling). */
-export const EMPTY_SERVICE_NAME = 'empty-service-name'
+import { EMPTY_SERVICE_NAME, type Span, type Tag } from '../model/span.js'
 
 export interface SanitizeLimits {
   /** Longer string values (in UTF-16 code units) and binary values (in bytes) are cut to this. */

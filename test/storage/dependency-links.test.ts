@@ -1,8 +1,8 @@
-/** Dependency links in SQLite storage: kept on write, and dropped with their traces by retention. */
+/** Dependency links in SQLite storage, Jaeger's and Zipkin's: kept on write, and dropped with their traces by retention. */
 import { rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import type { Span } from '../../src/model/span.js'
+import { EMPTY_SERVICE_NAME, type Span, type SpanKind } from '../../src/model/span.js'
 import { SqliteStorage } from '../../src/storage/sqlite/sqlite-storage.js'
 import { tempDir } from '../helpers/test-app.js'
 
@@ -59,5 +59,29 @@ describe('SQLite dependency links', () => {
     // Trace 2's rows are gone: a late child of it waits instead of linking to a forgotten parent.
     await storage.writeSpans([span('2', '9', 'z', '1', START_US + 600_000_000)])
     expect(await storage.getDependencies(window)).toEqual([{ parent: 'a', child: 'c', callCount: 1 }])
+  })
+
+  const rpc = (traceId: string, spanId: string, service: string, kind: SpanKind, parentId?: string, startTimeUs = START_US): Span => ({
+    ...span(traceId, spanId, service, parentId, startTimeUs),
+    kind,
+    localEndpoint: { serviceName: service },
+  })
+
+  it("counts Zipkin's links of spans stored, and forgets the minutes before the oldest kept span", async () => {
+    await storage.writeSpans([rpc('4', '1', 'a', 'client'), rpc('4', '2', 'b', 'server', '1')])
+    await storage.writeSpans([rpc('5', '1', 'a', 'client', undefined, START_US + 600_000_000), rpc('5', '2', 'c', 'server', '1', START_US + 600_000_000)])
+    expect(await storage.getZipkinDependencies(window)).toEqual([
+      { parent: 'a', child: 'b', callCount: 1, errorCount: 0 },
+      { parent: 'a', child: 'c', callCount: 1, errorCount: 0 },
+    ])
+    expect(await storage.purgeOldest({ beforeUs: START_US + 600_000_000, maxSpans: 100 })).toBe(2)
+    expect(await storage.getZipkinDependencies(window)).toEqual([{ parent: 'a', child: 'c', callCount: 1, errorCount: 0 }])
+  })
+
+  it('gives no service to a Zipkin span without one', async () => {
+    // Stored as EMPTY_SERVICE_NAME, as the pipeline stores it: the server's caller is unknown, not that name.
+    const caller = { ...rpc('6', '1', EMPTY_SERVICE_NAME, 'client'), localEndpoint: { ipv4: '10.0.0.1' } }
+    await storage.writeSpans([caller, rpc('6', '2', 'b', 'server', '1')])
+    expect(await storage.getZipkinDependencies(window)).toEqual([])
   })
 })

@@ -2,7 +2,7 @@
 import { shortTraceId } from '../../model/ids.js'
 import { ANNOTATION_FIELD, DEBUG_FLAG, type Endpoint, type Log, SPAN_KIND_TAG, type Span, type Tag, parentSpanId } from '../../model/span.js'
 import { tagValueString } from '../../model/tag-string.js'
-import { EMPTY_SERVICE_NAME } from '../../pipeline/sanitize.js'
+import { EMPTY_SERVICE_NAME } from '../../model/span.js'
 
 export interface ZipkinJsonEndpoint {
   serviceName?: string

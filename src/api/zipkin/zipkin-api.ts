@@ -6,7 +6,7 @@
 import type { FastifyPluginAsync, FastifyReply } from 'fastify'
 import { NotFoundError } from '../../errors.js'
 import { shortTraceId } from '../../model/ids.js'
-import { EMPTY_SERVICE_NAME } from '../../pipeline/sanitize.js'
+import { EMPTY_SERVICE_NAME } from '../../model/span.js'
 import type { QueryService } from '../../query/query-service.js'
 import { textErrorHandler } from '../../server/http-errors.js'
 import { toJsonBody, toJsonListParts } from '../json-text.js'

@@ -11,7 +11,7 @@ import { collectEncodedSpans, type EncodedSpans, hasErrorTag, isShared, kindOf, 
 import type { LinkSpan } from '../../model/dependency-linker.js'
 import { decodeSpan } from '../../model/span-codec.js'
 import { keyTerm, spanTermHashes } from '../../model/span-terms.js'
-import type { TraceId } from '../../model/span.js'
+import { EMPTY_SERVICE_NAME, type TraceId } from '../../model/span.js'
 import { hashString } from '../../model/string-hash.js'
 import { tagValueString } from '../../model/tag-string.js'
 import { compressBlock, decompressBlock } from './block-compression.js'
@@ -149,8 +149,8 @@ export class SpanStoreWriter {
   private readonly stmt
   private readonly dependencies: DependencyLinks
   private readonly zipkinDependencies: TraceLinks
-  /** The id of the service '' (spans without one): links count it as no service. */
-  private readonly noServiceId: number
+  /** The ids of the service names of spans without one ('' and EMPTY_SERVICE_NAME): links count them as no service. */
+  private readonly noServiceIds: ReadonlySet<number>
   /** To compare a retried span with the one stored. */
   private readonly blocks: BlockReader
   private readonly openPostings = new OpenPostings()
@@ -209,7 +209,7 @@ export class SpanStoreWriter {
     }
     this.dependencies = new DependencyLinks(this.db)
     this.zipkinDependencies = new TraceLinks(this.db)
-    this.noServiceId = this.serviceId('')
+    this.noServiceIds = new Set(['', EMPTY_SERVICE_NAME].map((name) => this.serviceId(name)))
     this.blocks = new BlockReader(this.db)
     this.loadOpenPostings()
     // Runs converted before the spans of 009 are moved: those are linked as they are written.
@@ -512,7 +512,7 @@ export class SpanStoreWriter {
   /** What the dependency linker reads of a span in a trace run. */
   private linkSpan(span: RunSpan, startUs: number): LinkSpan {
     const { spanIdLow, parentIdLow, kind, shared, serviceId, endpoint, remoteServiceId, error } = span
-    const service = serviceId === this.noServiceId ? 0 : serviceId
+    const service = this.noServiceIds.has(serviceId) ? 0 : serviceId
     return { spanId: spanIdLow, parentId: parentIdLow, kind, shared, service, endpoint, remoteService: remoteServiceId, error, startUs }
   }
 
