@@ -65,7 +65,7 @@ export function linkTrace(spans: readonly LinkSpan[]): TraceLink[] {
   const queue = [root]
   for (let i = 0; i < queue.length; i++) {
     const node = queue[i]!
-    queue.push(...node.children)
+    for (const child of node.children) queue.push(child)
     if (node.span) linkNode(node, node === root, node.span.startUs || traceStartUs, links)
   }
   return links
@@ -82,7 +82,6 @@ function linkNode(node: Node, isRoot: boolean, startUs: number, links: TraceLink
     if (kind === undefined && service !== 0 && remoteService !== 0) kind = 'client'
     else return
   }
-  const add = (parent: number, child: number, error: boolean) => links.push({ parent, child, error, startUs })
   let parent: number
   let child: number
   if (kind === 'server' || kind === 'consumer') {
@@ -95,18 +94,18 @@ function linkNode(node: Node, isRoot: boolean, startUs: number, links: TraceLink
   }
   let error = span.error
   if (kind === 'producer' || kind === 'consumer') {
-    if (parent !== 0 && child !== 0) add(parent, child, error)
+    if (parent !== 0 && child !== 0) links.push({ parent, child, error, startUs })
     return
   }
   const ancestor = firstRemoteAncestor(node)
   if (ancestor && ancestor.service !== 0) {
     // A client span whose service differs from its remote ancestor's: the call between them was not traced.
-    if (kind === 'client' && service !== 0 && ancestor.service !== service) add(ancestor.service, service, false)
+    if (kind === 'client' && service !== 0 && ancestor.service !== service) links.push({ parent: ancestor.service, child: service, error: false, startUs })
     if (kind === 'server' || parent === 0) parent = ancestor.service
     // The server half of a split RPC takes the error of its client half.
     if (!error && ancestor.kind === 'client' && span.parentId === ancestor.spanId) error = ancestor.error
   }
-  if (parent !== 0 && child !== 0) add(parent, child, error)
+  if (parent !== 0 && child !== 0) links.push({ parent, child, error, startUs })
 }
 
 function firstRemoteAncestor(node: Node): LinkSpan | undefined {
@@ -123,10 +122,16 @@ function firstRemoteAncestor(node: Node): LinkSpan | undefined {
  */
 function mergeFragments(spans: readonly LinkSpan[]): LinkSpan[] {
   const merged: LinkSpan[] = []
-  const positionsById = new Map<number, number[]>()
+  // Positions in `merged` of the spans with each id: one number while an id is unique (most are).
+  const positionsById = new Map<number, number | number[]>()
   for (const fragment of spans) {
-    let positions = positionsById.get(fragment.spanId)
-    if (!positions) positionsById.set(fragment.spanId, (positions = []))
+    const known = positionsById.get(fragment.spanId)
+    if (known === undefined) {
+      positionsById.set(fragment.spanId, merged.length)
+      merged.push(fragment)
+      continue
+    }
+    const positions = typeof known === 'number' ? [known] : known
     const position = positions.find((p) => sameSpan(merged[p]!, fragment))
     if (position === undefined) {
       positions.push(merged.length)
@@ -134,6 +139,7 @@ function mergeFragments(spans: readonly LinkSpan[]): LinkSpan[] {
     } else {
       merged[position] = join(merged[position]!, fragment)
     }
+    positionsById.set(fragment.spanId, positions)
   }
   return merged
 }

@@ -22,7 +22,8 @@ interface Count {
 
 /** Changes to the link counts, gathered over a write. */
 export class LinkChanges {
-  readonly counts = new Map<string, Count>()
+  /** By minute, then by pair (parent * 2^26 + child: service ids stay far below 2^26). */
+  private readonly byMinute = new Map<number, Map<number, Count>>()
 
   /** A trace's spans before and after a write. */
   addTrace(before: readonly LinkSpan[], after: readonly LinkSpan[]): void {
@@ -33,12 +34,18 @@ export class LinkChanges {
   private add(spans: readonly LinkSpan[], sign: number): void {
     for (const link of linkTrace(spans)) {
       const bucketUs = Math.floor(link.startUs / DEPENDENCY_BUCKET_US) * DEPENDENCY_BUCKET_US
-      const key = `${bucketUs} ${link.parent} ${link.child}`
-      let count = this.counts.get(key)
-      if (!count) this.counts.set(key, (count = { bucketUs, parent: link.parent, child: link.child, calls: 0, errors: 0 }))
+      let pairs = this.byMinute.get(bucketUs)
+      if (!pairs) this.byMinute.set(bucketUs, (pairs = new Map()))
+      const key = link.parent * 2 ** 26 + link.child
+      let count = pairs.get(key)
+      if (!count) pairs.set(key, (count = { bucketUs, parent: link.parent, child: link.child, calls: 0, errors: 0 }))
       count.calls += sign
       if (link.error) count.errors += sign
     }
+  }
+
+  *counts(): Generator<Count> {
+    for (const pairs of this.byMinute.values()) yield* pairs.values()
   }
 }
 
@@ -54,7 +61,7 @@ export class TraceLinks {
   }
 
   apply(changes: LinkChanges): void {
-    for (const { bucketUs, parent, child, calls, errors } of changes.counts.values()) {
+    for (const { bucketUs, parent, child, calls, errors } of changes.counts()) {
       if (calls !== 0 || errors !== 0) this.stmt.add.run(bucketUs, parent, child, calls, errors)
     }
   }
