@@ -3,17 +3,16 @@
  * span is linked to its parent's service if that is stored, else it waits for the parent,
  * and each new span takes the children that were waiting for it. A Zipkin server span that
  * shares its id with the client span is linked to that client span, so the RPC counts once.
- * Runs inside the storage's write transaction.
+ * Runs inside the storage's write transaction; calls are counted per minute of the called
+ * span's start.
  */
 import type Database from 'better-sqlite3'
 import type { SpanId, SpanKind, TraceId } from '../../model/span.js'
 import type { DependencyLink, DependencyQuery } from '../storage.js'
+import { CallCounts, minuteOf, minutesOverlapping } from './call-counts.js'
 import { spanIdKey, traceIdKey } from './row-keys.js'
 import * as sql from './statements.js'
 import { spanIdLow } from './trace-run.js'
-
-/** Links are counted per minute of the called span's start. */
-export const DEPENDENCY_BUCKET_US = 60_000_000
 
 interface WaitingRow {
   rowid: number
@@ -57,8 +56,8 @@ export interface LinkedSpan {
 
 export class DependencyLinks {
   private readonly stmt
-  /** The calls `record` found, by minute and pair. */
-  private readonly calls = new Map<string, { bucketUs: number; parent: number; child: number; calls: number }>()
+  /** The calls `record` found. */
+  private calls = new CallCounts()
 
   constructor(db: Database.Database) {
     this.stmt = {
@@ -78,7 +77,7 @@ export class DependencyLinks {
    * of every stored span of their traces, the new ones included.
    */
   record(spans: readonly LinkedSpan[], services: SpanServices): void {
-    this.calls.clear()
+    this.calls = new CallCounts()
     const traceWaits = new Map<TraceId, boolean>()
     for (const span of spans) {
       this.linkToParent(span, services)
@@ -86,9 +85,7 @@ export class DependencyLinks {
       if (waits === undefined) traceWaits.set(span.traceId, (waits = this.stmt.selectTraceWaiting.get(traceIdKey(span.traceId)) !== undefined))
       if (waits) this.takeWaitingChildren(span)
     }
-    // One statement per minute and pair, not per call.
-    for (const { bucketUs, parent, child, calls } of this.calls.values()) this.stmt.addLinks.run(bucketUs, parent, child, calls)
-    this.calls.clear()
+    for (const { minuteUs, parent, child, calls } of this.calls.counts()) this.stmt.addLinks.run(minuteUs, parent, child, calls)
   }
 
   private linkToParent(span: LinkedSpan, services: SpanServices): void {
@@ -119,12 +116,7 @@ export class DependencyLinks {
 
   /** Calls within one service are not dependencies. */
   private link(parent: number, child: number, startUs: number): void {
-    if (parent === child) return
-    const bucketUs = Math.floor(startUs / DEPENDENCY_BUCKET_US) * DEPENDENCY_BUCKET_US
-    const key = `${bucketUs} ${parent} ${child}`
-    const count = this.calls.get(key)
-    if (count) count.calls++
-    else this.calls.set(key, { bucketUs, parent, child, calls: 1 })
+    if (parent !== child) this.calls.add(startUs, parent, child, 1, 0)
   }
 
   /**
@@ -133,13 +125,11 @@ export class DependencyLinks {
    */
   purge(traceIds: Iterable<Buffer>, oldestStartUs: number): void {
     for (const traceId of traceIds) this.stmt.deleteWaitingOfTrace.run(traceId)
-    this.stmt.deleteLinksBefore.run(Math.floor(oldestStartUs / DEPENDENCY_BUCKET_US) * DEPENDENCY_BUCKET_US)
+    this.stmt.deleteLinksBefore.run(minuteOf(oldestStartUs))
   }
 
   query(query: DependencyQuery): DependencyLink[] {
-    // Buckets that overlap the window: those starting after (start - one bucket) up to the end.
-    const fromUs = query.endTimeUs - query.lookbackUs - DEPENDENCY_BUCKET_US
-    const rows = this.stmt.selectLinks.all(fromUs, query.endTimeUs) as { parent: string; child: string; call_count: number }[]
+    const rows = this.stmt.selectLinks.all(...minutesOverlapping(query)) as { parent: string; child: string; call_count: number }[]
     return rows.map((row) => ({ parent: row.parent, child: row.child, callCount: row.call_count }))
   }
 }

@@ -9,21 +9,12 @@
 import type Database from 'better-sqlite3'
 import { type LinkSpan, linkTrace } from '../../model/dependency-linker.js'
 import type { DependencyQuery, ZipkinDependencyLink } from '../storage.js'
-import { DEPENDENCY_BUCKET_US } from './dependency-links.js'
+import { type CallCount, CallCounts, minuteOf, minutesOverlapping } from './call-counts.js'
 import * as sql from './statements.js'
-
-interface Count {
-  bucketUs: number
-  parent: number
-  child: number
-  calls: number
-  errors: number
-}
 
 /** Changes to the link counts, gathered over a write. */
 export class LinkChanges {
-  /** By minute, then by pair (parent * 2^26 + child: service ids stay far below 2^26). */
-  private readonly byMinute = new Map<number, Map<number, Count>>()
+  private readonly calls = new CallCounts()
 
   /** A trace's spans before and after a write. */
   addTrace(before: readonly LinkSpan[], after: readonly LinkSpan[]): void {
@@ -32,20 +23,11 @@ export class LinkChanges {
   }
 
   private add(spans: readonly LinkSpan[], sign: number): void {
-    for (const link of linkTrace(spans)) {
-      const bucketUs = Math.floor(link.startUs / DEPENDENCY_BUCKET_US) * DEPENDENCY_BUCKET_US
-      let pairs = this.byMinute.get(bucketUs)
-      if (!pairs) this.byMinute.set(bucketUs, (pairs = new Map()))
-      const key = link.parent * 2 ** 26 + link.child
-      let count = pairs.get(key)
-      if (!count) pairs.set(key, (count = { bucketUs, parent: link.parent, child: link.child, calls: 0, errors: 0 }))
-      count.calls += sign
-      if (link.error) count.errors += sign
-    }
+    for (const link of linkTrace(spans)) this.calls.add(link.startUs, link.parent, link.child, sign, link.error ? sign : 0)
   }
 
-  *counts(): Generator<Count> {
-    for (const pairs of this.byMinute.values()) yield* pairs.values()
+  counts(): Iterable<CallCount> {
+    return this.calls.counts()
   }
 }
 
@@ -61,20 +43,18 @@ export class TraceLinks {
   }
 
   apply(changes: LinkChanges): void {
-    for (const { bucketUs, parent, child, calls, errors } of changes.counts()) {
-      if (calls !== 0 || errors !== 0) this.stmt.add.run(bucketUs, parent, child, calls, errors)
+    for (const { minuteUs, parent, child, calls, errors } of changes.counts()) {
+      if (calls !== 0 || errors !== 0) this.stmt.add.run(minuteUs, parent, child, calls, errors)
     }
   }
 
   /** For retention, within its transaction: forgets the minutes that ended before `oldestStartUs`. */
   purge(oldestStartUs: number): void {
-    this.stmt.deleteBefore.run(Math.floor(oldestStartUs / DEPENDENCY_BUCKET_US) * DEPENDENCY_BUCKET_US)
+    this.stmt.deleteBefore.run(minuteOf(oldestStartUs))
   }
 
   query(query: DependencyQuery): ZipkinDependencyLink[] {
-    // Minutes that overlap the window: those starting after (start - one minute) up to the end.
-    const fromUs = query.endTimeUs - query.lookbackUs - DEPENDENCY_BUCKET_US
-    const rows = this.stmt.select.all(fromUs, query.endTimeUs) as { parent: string; child: string; call_count: number; error_count: number }[]
+    const rows = this.stmt.select.all(...minutesOverlapping(query)) as { parent: string; child: string; call_count: number; error_count: number }[]
     return rows.map((row) => ({ parent: row.parent, child: row.child, callCount: row.call_count, errorCount: row.error_count }))
   }
 }

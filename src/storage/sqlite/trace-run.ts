@@ -25,6 +25,7 @@
 import { KIND_CODES } from '../../model/encoded-spans.js'
 import type { SpanId, SpanKind } from '../../model/span.js'
 import { ByteReader, ByteWriter } from './bytes.js'
+import { MINUTE_US, minuteOf } from './call-counts.js'
 
 export interface RunSpan {
   /** The low 8 bits of the line's hashString. */
@@ -50,7 +51,6 @@ export interface TraceRun {
 /** The parent of a span whose parent was named by position and is no longer stored. */
 export const PARENT_DELETED = 0xffff_ffff
 
-const MINUTE_US = 60_000_000
 
 /** The kind code of a shared server span, after KIND_CODES'. */
 const SHARED_SERVER = KIND_CODES.length
@@ -75,7 +75,7 @@ export const contentHash = (lineHash: number) => lineHash & 0xff
 export function runStartUs(startsUs: Iterable<number>): number {
   let earliest = Infinity
   for (const startUs of startsUs) if (startUs > 0 && startUs < earliest) earliest = startUs
-  return earliest === Infinity ? 0 : Math.floor(earliest / MINUTE_US) * MINUTE_US
+  return earliest === Infinity ? 0 : minuteOf(earliest)
 }
 
 const hostKey = (span: RunSpan) => span.serviceId * 256 + span.endpoint
