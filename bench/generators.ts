@@ -11,8 +11,10 @@ export interface GeneratorOptions {
   seedBase: number
   generators: number
   concurrency: number
-  /** The longest the load runs; `stop()` ends it earlier. */
+  /** The longest the load runs after its warm-up; `stop()` ends it earlier. */
   durationMs: number
+  /** Load sent first and not measured (see LoadReport.warmUpSpans); none when absent. */
+  warmUpMs?: number
   /** All generators together; unpaced when absent. */
   spansPerSecond?: number
   retryRefused?: boolean
@@ -26,15 +28,15 @@ export interface RunningGenerators {
 
 /** Forks the generators, waits until each has encoded its spans, then starts them at once. */
 export async function startGenerators(options: GeneratorOptions): Promise<RunningGenerators> {
-  const { generators, durationMs, spansPerSecond } = options
+  const { generators, durationMs, warmUpMs = 0, spansPerSecond } = options
   // A generous budget of distinct spans: repeats would be stored once and flatter the figures.
-  const spans = Math.ceil(((spansPerSecond ?? 60_000) * durationMs) / 1000 / generators)
+  const spans = Math.ceil(((spansPerSecond ?? 60_000) * (warmUpMs + durationMs)) / 1000 / generators)
   const perGenerator = spansPerSecond === undefined ? {} : { spansPerSecond: spansPerSecond / generators }
   const children = Array.from({ length: generators }, () => fork(join(import.meta.dirname, 'load-generator.ts'), { execArgv: ['--import', 'tsx'] }))
   await Promise.all(
     children.map((child, i) => {
       const { url, format, batchSize, seedBase, concurrency, retryRefused } = options
-      child.send({ url, format, seed: seedBase + i, batchSize, spans, concurrency, durationMs, retryRefused, ...perGenerator })
+      child.send({ url, format, seed: seedBase + i, batchSize, spans, concurrency, durationMs, warmUpMs, retryRefused, ...perGenerator })
       return new Promise((resolve) => child.once('message', resolve))
     }),
   )
@@ -49,12 +51,13 @@ export async function startGenerators(options: GeneratorOptions): Promise<Runnin
   return { reports: Promise.all(reports), stop: () => children.forEach((child) => child.connected && child.send({ stop: true })) }
 }
 
-/** What all generators of one run achieved together. */
-export function totals(reports: LoadReport[]): { acknowledgedSpans: number; spansPerSecond: number; refusedRequests: number; failedRequests: number } {
+/** What all generators of one run achieved together; the rate is that of the measured time. */
+export function totals(reports: LoadReport[]): { acknowledgedSpans: number; warmUpSpans: number; spansPerSecond: number; refusedRequests: number; failedRequests: number } {
   const sum = (pick: (r: LoadReport) => number) => reports.reduce((total, r) => total + pick(r), 0)
   const acknowledgedSpans = sum((r) => r.acknowledgedSpans)
   return {
     acknowledgedSpans,
+    warmUpSpans: sum((r) => r.warmUpSpans),
     spansPerSecond: acknowledgedSpans / (Math.max(...reports.map((r) => r.elapsedMs)) / 1000),
     refusedRequests: sum((r) => r.refusedRequests),
     failedRequests: sum((r) => r.failedRequests),

@@ -20,6 +20,8 @@ interface StartMessage {
   spans: number
   concurrency: number
   durationMs: number
+  /** Sent before the measured time: acknowledged spans are counted apart, latencies not kept. */
+  warmUpMs?: number
   /** Paces the sends of all connections together to this many spans/s; unpaced when absent. */
   spansPerSecond?: number
   /** Sends a refused body again after the server's Retry-After, as a client that keeps its spans does, so overload stays sustained. */
@@ -27,7 +29,10 @@ interface StartMessage {
 }
 
 export interface LoadReport {
+  /** In the measured time, after the warm-up. */
   acknowledgedSpans: number
+  /** Acknowledged in answer to requests sent during the warm-up. */
+  warmUpSpans: number
   refusedRequests: number
   failedRequests: number
   latenciesMs: number[]
@@ -84,9 +89,10 @@ process.once('message', async (message: StartMessage) => {
   process.send!({ ready: true })
   await new Promise((resolve) => process.once('message', resolve))
 
-  const report: LoadReport = { acknowledgedSpans: 0, refusedRequests: 0, failedRequests: 0, latenciesMs: [], elapsedMs: 0 }
+  const report: LoadReport = { acknowledgedSpans: 0, warmUpSpans: 0, refusedRequests: 0, failedRequests: 0, latenciesMs: [], elapsedMs: 0 }
   const started = performance.now()
-  let deadline = started + message.durationMs
+  const measuredFrom = started + (message.warmUpMs ?? 0)
+  let deadline = measuredFrom + message.durationMs
   process.on('message', (m: { stop?: boolean }) => {
     if (m.stop) deadline = Math.min(deadline, performance.now())
   })
@@ -107,7 +113,8 @@ process.once('message', async (message: StartMessage) => {
       while (outcome === 'refused' && performance.now() < deadline) {
         const sent = performance.now()
         outcome = await send(body)
-        if (outcome === 'acknowledged') {
+        if (outcome === 'acknowledged' && sent < measuredFrom) report.warmUpSpans += spans
+        else if (outcome === 'acknowledged') {
           report.acknowledgedSpans += spans
           report.latenciesMs.push(performance.now() - sent)
         } else if (outcome === 'refused') report.refusedRequests++
@@ -119,7 +126,7 @@ process.once('message', async (message: StartMessage) => {
     }
   }
   await Promise.all(Array.from({ length: message.concurrency }, worker))
-  report.elapsedMs = performance.now() - started
+  report.elapsedMs = performance.now() - measuredFrom
   close()
   if (next >= bodies.length) process.stderr.write('load generator ran out of pre-encoded spans before the time was up; raise the span budget\n')
   // Disconnecting before the report is written out would lose it.
