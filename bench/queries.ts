@@ -56,9 +56,10 @@ function timeQueries(request: QueryClientRequest): Promise<{ latenciesMs: number
 export interface QueryCounts {
   repeats: number
   /**
-   * A fresh server answers its first requests while V8 is still compiling the read path (over
-   * 10M spans: 34 and 24 functions optimized or deoptimized in the first two sets of 50 trace
-   * lookups, 0-8 in each set after), so those are measured apart, once, as the cold start.
+   * Untimed requests of each kind sent first: a fresh server answers its first requests while
+   * V8 is still compiling the read path (over 10M spans: 34 and 24 functions optimized or
+   * deoptimized in the first two sets of 50 trace lookups, 0-8 in each set after). Its first
+   * trace lookups are timed apart, once, as the cold start.
    */
   warmUp: number
 }
@@ -101,9 +102,9 @@ export async function measureQueries(spanCount: number, counts: QueryCounts, loa
         const { latenciesMs } = await timeQueries({ cases: paths, warmUp })
         return cases.map((c, i) => result(c.name, latenciesMs[i]!, c.targetP99Ms))
       }
-      const [byId] = cases
-      const cold = await timeQueries({ cases: [{ name: byId!.name, base, paths: Array.from({ length: repeats }, (_, i) => byId!.path(repeats + warmUp + i)) }], warmUp: 0 })
-      const idle = [result(`${byId!.name}, the first ${repeats} requests after the start`, cold.latenciesMs[0]!), ...(await measure())]
+      const byId = cases[0]!
+      const cold = await timeQueries({ cases: [{ name: byId.name, base, paths: Array.from({ length: repeats }, (_, i) => byId.path(repeats + warmUp + i)) }], warmUp: 0 })
+      const idle = [result(`${byId.name}, the first ${repeats} requests after the start`, cold.latenciesMs[0]!), ...(await measure())]
 
       progress(`under load (${Math.round(load.spansPerSecond).toLocaleString('en-US')} spans/s)`)
       const { spansPerSecond, generators, concurrency, maxDurationMs } = load
