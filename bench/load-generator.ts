@@ -2,12 +2,12 @@
  * One load-generator process: encodes its own spans before the clock starts, then sends them
  * at a fixed concurrency (optionally paced to a rate) until its time is up or it is told to
  * stop, and reports what was acknowledged and how fast.
- * HTTP formats are POSTed with node:http, Jaeger gRPC goes through a @grpc/grpc-js client.
+ * HTTP formats are POSTed over bench/http-connection.ts, Jaeger gRPC goes through a @grpc/grpc-js client.
  * Run by bench/run.ts through child_process.fork.
  */
-import http from 'node:http'
 import * as grpc from '@grpc/grpc-js'
 import { JaegerGrpcClient } from '../test/helpers/jaeger-grpc-client.js'
+import { HttpConnection } from './http-connection.js'
 import { batches, batchesPerService } from './traffic.js'
 import { type EncodedBody, type Format, encodeBatch, formatTarget } from './formats.js'
 
@@ -55,29 +55,23 @@ function sender(message: StartMessage): { send(body: EncodedBody): Promise<Outco
       close: () => client.close(),
     }
   }
-  // node:http over keep-alive connections, one per worker: fetch's own cost per request took a
-  // whole core at Envoy-size batches, which the server then had to share.
+  // A connection per request in flight, each used by one request at a time.
   const url = new URL(`${message.url}${transport.http}`)
-  const agent = new http.Agent({ keepAlive: true, maxSockets: message.concurrency })
-  const post = (body: EncodedBody) =>
-    new Promise<number>((resolve, reject) => {
-      const request = http.request(url, { method: 'POST', agent, headers: { 'content-type': body.contentType, 'content-length': body.bytes.length } }, (response) => {
-        response.resume()
-        response.on('end', () => resolve(response.statusCode ?? 0))
-      })
-      request.on('error', reject)
-      request.end(body.bytes)
-    })
+  const connections: HttpConnection[] = []
+  const idle: HttpConnection[] = []
   return {
     async send(body) {
+      const connection = idle.pop() ?? connections[connections.push(new HttpConnection(url)) - 1]!
       try {
-        const status = await post(body)
+        const status = await connection.post(body.contentType, body.bytes)
         return status === 202 || status === 200 ? 'acknowledged' : status === 503 ? 'refused' : 'failed'
       } catch {
         return 'failed'
+      } finally {
+        idle.push(connection)
       }
     },
-    close: () => agent.destroy(),
+    close: () => connections.forEach((connection) => connection.close()),
   }
 }
 
