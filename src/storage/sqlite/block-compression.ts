@@ -1,10 +1,12 @@
 /**
- * How span blocks and their summaries are compressed: brotli at quality 4 with a window that
- * holds a whole block, which takes about the bytes of deflate's default level at half its time.
+ * How span blocks and their summaries are compressed: brotli at quality 5 with a window that
+ * holds a whole block. On blocks of 128 stored spans, quality 5 takes 9 % fewer bytes than 4
+ * (61 against 67 a span) for 2.4 us more a span, and reads back as fast; 6 saves one byte more
+ * for another microsecond.
  */
 import { brotliCompressSync, brotliDecompressSync, constants } from 'node:zlib'
 
-const PARAMS = { [constants.BROTLI_PARAM_QUALITY]: 4, [constants.BROTLI_PARAM_LGWIN]: 18 }
+const PARAMS = { [constants.BROTLI_PARAM_QUALITY]: 5, [constants.BROTLI_PARAM_LGWIN]: 18 }
 /**
  * A small block is merged with the next ones soon (span-store-writer.ts), and compressed again
  * then: quality 1 takes a third of the time, and about 45 % more bytes for the while it lasts.
