@@ -59,9 +59,14 @@ function sender(message: StartMessage): { send(body: EncodedBody): Promise<Outco
   const url = new URL(`${message.url}${transport.http}`)
   const connections: HttpConnection[] = []
   const idle: HttpConnection[] = []
+  const open = () => {
+    const connection = new HttpConnection(url)
+    connections.push(connection)
+    return connection
+  }
   return {
     async send(body) {
-      const connection = idle.pop() ?? connections[connections.push(new HttpConnection(url)) - 1]!
+      const connection = idle.pop() ?? open()
       try {
         const status = await connection.post(body.contentType, body.bytes)
         return status === 202 || status === 200 ? 'acknowledged' : status === 503 ? 'refused' : 'failed'
