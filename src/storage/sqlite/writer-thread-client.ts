@@ -2,6 +2,7 @@
  * The storage's side of the writer thread: starts it, sends it requests and settles each with
  * the thread's answer. Should the thread die, every request pending or to come fails.
  */
+import { setFlagsFromString } from 'node:v8'
 import type { Worker } from 'node:worker_threads'
 import { type EncodedSpans, transferables } from '../../model/encoded-spans.js'
 import { PendingRequests } from '../../pending-requests.js'
@@ -98,5 +99,7 @@ export class WriterThreadClient {
 const THREAD_HEAP_MB = 128
 
 function startWriterThread(options: SpanStoreWriterOptions): Worker {
+  // Gives threads started from now on a `gc` function: the writer collects its garbage once idle.
+  setFlagsFromString('--expose-gc')
   return startThread(import.meta.url, 'writer-thread', { workerData: options, resourceLimits: { maxOldGenerationSizeMb: THREAD_HEAP_MB } })
 }
