@@ -10,7 +10,7 @@ RUN npm run build && npm prune --omit=dev
 
 FROM node:20-bookworm-slim
 WORKDIR /app
-ENV NODE_ENV=production SPANLITE_STORAGE_PATH=/data/spanlite.db
+ENV NODE_ENV=production SPANLITE_STORAGE_PATH=/data/spanlite.db MALLOC_ARENA_MAX=1
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY package.json ./

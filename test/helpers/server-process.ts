@@ -16,12 +16,13 @@ export interface ServerProcess {
 }
 
 export async function startServerProcess(dbPath: string, extraArgs: string[] = [], options: { compiled?: boolean } = {}): Promise<ServerProcess> {
-  // The compiled server runs as `npm start` runs it, heap limit included.
+  // The compiled server runs as `npm start` runs it, heap limit and allocator setting included.
   const entry = options.compiled ? ['--max-old-space-size=256', '--max-semi-space-size=4', '--gc-memory-reducer-start-delay-ms=2000', 'dist/main.js'] : ['--import', 'tsx', 'src/main.ts']
+  const env = options.compiled ? { ...process.env, MALLOC_ARENA_MAX: '1' } : process.env
   const args = [...entry, '--storage-path', dbPath, '--log-level', 'info']
   // Every listener on a free port, so server processes run side by side.
   for (const listener of ['zipkin', 'query', 'admin', 'jaeger-http', 'jaeger-grpc', 'query-grpc']) args.push(`--${listener}-host`, '127.0.0.1', `--${listener}-port`, '0')
-  const child = spawn(process.execPath, [...args, ...extraArgs], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawn(process.execPath, [...args, ...extraArgs], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] })
   let output = ''
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()))
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()))
