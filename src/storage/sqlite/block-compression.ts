@@ -1,8 +1,8 @@
 /**
- * How span blocks and their summaries are compressed: brotli at quality 5 with a window that
- * holds a whole block. On blocks of 128 stored spans, quality 5 takes 9 % fewer bytes than 4
- * (61 against 67 a span) for 2.4 us more a span, and reads back as fast; 6 saves one byte more
- * for another microsecond.
+ * How span blocks are compressed (their summaries are not: block-summary.ts): brotli at
+ * quality 5 with a window that holds a whole block. On blocks of 128 stored spans, quality 5
+ * takes 9 % fewer bytes than 4 (61 against 67 a span) for 2.4 us more a span, and reads back
+ * as fast; 6 saves one byte more for another microsecond.
  */
 import { brotliCompressSync, brotliDecompressSync, constants } from 'node:zlib'
 
