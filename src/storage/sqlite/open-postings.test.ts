@@ -62,4 +62,20 @@ describe('open postings', () => {
     open.addDelta(delta.finish())
     expect(new Map(pairs(open.sorted()))).toEqual(expected(spans))
   })
+
+  it('answers between deltas of every size, as its sorted runs are merged', () => {
+    const spans = randomSpans(6_000, 1_000, 5)
+    const open = new OpenPostings()
+    let added = 0
+    for (const size of [1, 1, 7, 3, 200, 13, 1, 900, 64, 64, 2_000, 5, 1_200, 1_541]) {
+      const delta = new PostingsDelta()
+      for (const { seq, startUs, hashes } of spans.slice(added, added + size)) delta.addSpan(seq, startUs, hashes)
+      open.addDelta(delta.finish())
+      added += size
+      const lists = expected(spans.slice(0, added))
+      for (const [hash, seqs] of lists) expect(open.get(hash)).toEqual(seqs)
+    }
+    expect(added).toBe(spans.length)
+    expect(new Map(pairs(open.sorted()))).toEqual(expected(spans))
+  })
 })

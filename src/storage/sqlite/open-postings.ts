@@ -3,15 +3,24 @@
  * per index key. Nothing of it is written to disk: after a restart it is rebuilt from the span
  * blocks written since the last sealed segment.
  *
- * It is a handful of typed arrays rather than a map of arrays: a segment's worth of postings is
- * close to a million entries, which as JavaScript objects cost about ten times the memory and
- * gave the garbage collector that many more objects to trace on every full collection.
+ * Each posting is one 64-bit entry, the key's hash in the high half and the span (its sequence
+ * number less `firstSeq`) in the low half, so that entries sorted as numbers are sorted by key
+ * and then by span. A segment's worth is close to a million entries: 8 bytes each here, where
+ * a hash table of keys with chained entries took 40. Entries are appended as they come and
+ * kept in sorted runs: once new entries are many or are to be read, they are sorted into a
+ * run of their own, and a run is merged with the one before it while it is at least as long, so there are
+ * never more runs than about log2(entries), and a key is looked up by a binary search in each.
+ * Sealing needs none of that: it sorts every entry at once.
  */
 import type { SortedPostings } from './posting-chunks.js'
 
-const INITIAL_KEYS = 1 << 12
 const INITIAL_ENTRIES = 1 << 14
-const NO_ENTRY = -1
+/**
+ * New entries are sorted into a run once there are this many, or when read: sorting every
+ * write's few hundred entries on arrival made for twice the levels of merging, and a read
+ * sorts this many in well under a millisecond.
+ */
+const UNSORTED_MAX = 1 << 14
 
 export class OpenPostings {
   /** Spans held, and the first one's sequence number. */
@@ -20,20 +29,14 @@ export class OpenPostings {
   minStartUs = Infinity
   maxStartUs = -Infinity
 
-  /** Open addressing by hash: the key index of each slot, or -1. Never more than half full. */
-  private slots = new Int32Array(2 * INITIAL_KEYS).fill(-1)
-  /** A slot is the top bits of the hash times a large odd constant. */
-  private slotShift = 32 - Math.log2(2 * INITIAL_KEYS)
-  /** Per key: its hash, its newest entry and its entry count. */
-  private keyHashes = new Uint32Array(INITIAL_KEYS)
-  private keyNewest = new Int32Array(INITIAL_KEYS)
-  private keyEntries = new Uint32Array(INITIAL_KEYS)
-  private keyCount = 0
-  /** Per entry: its span (sequence number less `firstSeq`), its key and the same key's previous entry. */
-  private entrySpans = new Uint32Array(INITIAL_ENTRIES)
-  private entryKeys = new Uint32Array(INITIAL_ENTRIES)
-  private entryPrevious = new Int32Array(INITIAL_ENTRIES)
+  private entries = new BigUint64Array(INITIAL_ENTRIES)
+  /** The entries as 32-bit words: the span at `2 * i`, the hash at `2 * i + 1` (little-endian halves). */
+  private words = new Uint32Array(this.entries.buffer)
   private entryCount = 0
+  /** Where each sorted run ends; the entries after the last end are in the order added. */
+  private runEnds: number[] = []
+  /** Holds the later run while two are merged. */
+  private scratch = new Uint32Array(0)
 
   /** A span's postings; spans come in ascending sequence order. */
   addSpan(seq: number, startUs: number, hashes: ArrayLike<number>): void {
@@ -42,53 +45,13 @@ export class OpenPostings {
     this.minStartUs = Math.min(this.minStartUs, startUs)
     this.maxStartUs = Math.max(this.maxStartUs, startUs)
     const span = seq - this.firstSeq
-    for (let i = 0; i < hashes.length; i++) {
-      const key = this.keyOf(hashes[i]!, true)
-      const newest = this.keyNewest[key]!
-      // Two terms of one span may share a hash.
-      if (newest !== NO_ENTRY && this.entrySpans[newest] === span) continue
-      if (this.entryCount === this.entrySpans.length) this.growEntries()
-      this.entrySpans[this.entryCount] = span
-      this.entryKeys[this.entryCount] = key
-      this.entryPrevious[this.entryCount] = newest
-      this.keyNewest[key] = this.entryCount++
-      this.keyEntries[key]!++
+    if (this.entryCount + hashes.length > this.entries.length) this.grow(this.entryCount + hashes.length)
+    const words = this.words
+    for (let i = 0, word = 2 * this.entryCount; i < hashes.length; i++, word += 2) {
+      words[word] = span
+      words[word + 1] = hashes[i]!
     }
-  }
-
-  /** The sequence numbers of a key, ascending. */
-  get(hash: number): readonly number[] | undefined {
-    const key = this.keyOf(hash, false)
-    return key === NO_ENTRY ? undefined : this.seqsOf(key)
-  }
-
-  /** Every key with its sequence numbers, by ascending key. */
-  sorted(): SortedPostings {
-    // Every entry is put in its key's place in one pass in entry order: following each key's
-    // chain of previous entries instead costs a cache miss per entry, most of a segment's seal.
-    const keys = this.keysByHash()
-    const next = new Uint32Array(this.keyCount)
-    const ends = new Uint32Array(this.keyCount)
-    let end = 0
-    keys.forEach((key, i) => {
-      next[key] = end
-      ends[i] = end += this.keyEntries[key]!
-    })
-    const { entryKeys, entrySpans, firstSeq } = this
-    const seqs = new Float64Array(this.entryCount)
-    for (let entry = 0; entry < seqs.length; entry++) seqs[next[entryKeys[entry]!]!++] = firstSeq + entrySpans[entry]!
-    return { hashes: keys.map((key) => this.keyHashes[key]!), ends, seqs }
-  }
-
-  /**
-   * Key indexes by ascending hash. Keys have distinct hashes, so the hashes alone are sorted
-   * (natively, as a typed array: a comparator sort took several times longer) and looked up.
-   */
-  private keysByHash(): Uint32Array {
-    return this.keyHashes
-      .slice(0, this.keyCount)
-      .sort()
-      .map((hash) => this.keyOf(hash, false))
+    this.entryCount += hashes.length
   }
 
   /** Adds the postings of a PostingsDelta. */
@@ -98,74 +61,120 @@ export class OpenPostings {
       this.addSpan(delta[i]!, delta[i + 1]!, delta.subarray(i + 3, i + 3 + count))
       i += 3 + count
     }
+    if (this.entryCount - (this.runEnds.at(-1) ?? 0) >= UNSORTED_MAX) this.sortNewEntries()
+  }
+
+  /** The sequence numbers of a key, ascending. */
+  get(hash: number): readonly number[] | undefined {
+    this.sortNewEntries()
+    const seqs: number[] = []
+    const words = this.words
+    // Runs hold ascending spans one after the other, and a span's entries are all in one run.
+    for (let r = 0, start = 0; r < this.runEnds.length; start = this.runEnds[r++]!) {
+      const end = this.runEnds[r]!
+      let previous = -1
+      for (let i = this.firstOf(hash, start, end); i < end && words[2 * i + 1] === hash; i++) {
+        // Two terms of one span may share a hash.
+        if (words[2 * i] !== previous) seqs.push(this.firstSeq + (previous = words[2 * i]!))
+      }
+    }
+    return seqs.length > 0 ? seqs : undefined
+  }
+
+  /** Every key with its sequence numbers, by ascending key. */
+  sorted(): SortedPostings {
+    this.entries.subarray(0, this.entryCount).sort()
+    this.runEnds = this.entryCount > 0 ? [this.entryCount] : []
+    const words = this.words
+    // Entries are compared by their words: reading one as a BigInt allocates.
+    const newKey = (i: number) => i === 0 || words[2 * i + 1] !== words[2 * i - 1]
+    const repeated = (i: number) => !newKey(i) && words[2 * i] === words[2 * i - 2]
+    let keyCount = 0
+    let seqCount = 0
+    for (let i = 0; i < this.entryCount; i++) {
+      if (newKey(i)) keyCount++
+      if (!repeated(i)) seqCount++
+    }
+    const hashes = new Uint32Array(keyCount)
+    const ends = new Uint32Array(keyCount)
+    const seqs = new Float64Array(seqCount)
+    for (let i = 0, key = -1, seq = 0; i < this.entryCount; i++) {
+      if (repeated(i)) continue
+      if (newKey(i)) hashes[++key] = words[2 * i + 1]!
+      seqs[seq++] = this.firstSeq + words[2 * i]!
+      ends[key] = seq
+    }
+    return { hashes, ends, seqs }
   }
 
   /** Forgets every posting; the arrays keep their size, since the next segment fills them again. */
   clear(): void {
-    this.slots.fill(-1)
-    this.keyCount = 0
     this.entryCount = 0
+    this.runEnds = []
     this.spanCount = 0
     this.minStartUs = Infinity
     this.maxStartUs = -Infinity
   }
 
-  private seqsOf(key: number): number[] {
-    const seqs = new Array<number>(this.keyEntries[key]!)
-    let entry = this.keyNewest[key]!
-    for (let i = seqs.length - 1; i >= 0; i--) {
-      seqs[i] = this.firstSeq + this.entrySpans[entry]!
-      entry = this.entryPrevious[entry]!
+  /** Sorts the entries added since the last sort into a run, then merges runs as the class comment says. */
+  private sortNewEntries(): void {
+    const sortedEnd = this.runEnds.at(-1) ?? 0
+    if (sortedEnd === this.entryCount) return
+    this.entries.subarray(sortedEnd, this.entryCount).sort()
+    this.runEnds.push(this.entryCount)
+    const ends = this.runEnds
+    while (ends.length >= 2) {
+      const [start, middle, end] = [ends.at(-3) ?? 0, ends.at(-2)!, ends.at(-1)!]
+      if (end - middle < middle - start) break
+      this.merge(start, middle, end)
+      ends.splice(-2, 1)
     }
-    return seqs
   }
 
-  /** The key index of a hash; when absent, a new key if `add`, else -1. */
-  private keyOf(hash: number, add: boolean): number {
-    const mask = this.slots.length - 1
-    for (let slot = Math.imul(hash, 0x9e3779b1) >>> this.slotShift; ; slot = (slot + 1) & mask) {
-      const key = this.slots[slot]!
-      if (key === NO_ENTRY) {
-        if (!add) return NO_ENTRY
-        if (this.keyCount === this.keyHashes.length) return this.growKeys(hash)
-        this.slots[slot] = this.keyCount
-        this.keyHashes[this.keyCount] = hash
-        this.keyNewest[this.keyCount] = NO_ENTRY
-        this.keyEntries[this.keyCount] = 0
-        return this.keyCount++
+  /** Merges the sorted runs [start, middle) and [middle, end) in place, from the back. */
+  private merge(start: number, middle: number, end: number): void {
+    const words = this.words
+    const laterWords = 2 * (end - middle)
+    if (this.scratch.length < laterWords) this.scratch = new Uint32Array(laterWords)
+    const later = this.scratch
+    later.set(words.subarray(2 * middle, 2 * end))
+    let i = 2 * middle - 2
+    let j = laterWords - 2
+    let out = 2 * end - 2
+    while (j >= 0) {
+      if (i >= 2 * start && (words[i + 1]! > later[j + 1]! || (words[i + 1] === later[j + 1] && words[i]! > later[j]!))) {
+        words[out] = words[i]!
+        words[out + 1] = words[i + 1]!
+        i -= 2
+      } else {
+        words[out] = later[j]!
+        words[out + 1] = later[j + 1]!
+        j -= 2
       }
-      if (this.keyHashes[key] === hash) return key
+      out -= 2
     }
   }
 
-  /** Doubles the key arrays and the slots, then adds `hash`. */
-  private growKeys(hash: number): number {
-    const size = 2 * this.keyHashes.length
-    this.keyHashes = grown(this.keyHashes, new Uint32Array(size))
-    this.keyNewest = grown(this.keyNewest, new Int32Array(size))
-    this.keyEntries = grown(this.keyEntries, new Uint32Array(size))
-    this.slots = new Int32Array(2 * size).fill(-1)
-    this.slotShift = 32 - Math.log2(this.slots.length)
-    const mask = this.slots.length - 1
-    for (let key = 0; key < this.keyCount; key++) {
-      let slot = Math.imul(this.keyHashes[key]!, 0x9e3779b1) >>> this.slotShift
-      while (this.slots[slot] !== NO_ENTRY) slot = (slot + 1) & mask
-      this.slots[slot] = key
+  /** The first entry in [start, end) of a sorted run whose hash is `hash` or greater. */
+  private firstOf(hash: number, start: number, end: number): number {
+    let low = start
+    let high = end
+    while (low < high) {
+      const middle = (low + high) >>> 1
+      if (this.words[2 * middle + 1]! < hash) low = middle + 1
+      else high = middle
     }
-    return this.keyOf(hash, true)
+    return low
   }
 
-  private growEntries(): void {
-    const size = 2 * this.entrySpans.length
-    this.entrySpans = grown(this.entrySpans, new Uint32Array(size))
-    this.entryKeys = grown(this.entryKeys, new Uint32Array(size))
-    this.entryPrevious = grown(this.entryPrevious, new Int32Array(size))
+  private grow(needed: number): void {
+    let size = 2 * this.entries.length
+    while (size < needed) size *= 2
+    const entries = new BigUint64Array(size)
+    entries.set(this.entries.subarray(0, this.entryCount))
+    this.entries = entries
+    this.words = new Uint32Array(entries.buffer)
   }
-}
-
-function grown<T extends Uint32Array | Int32Array>(from: T, to: T): T {
-  to.set(from)
-  return to
 }
 
 /**
