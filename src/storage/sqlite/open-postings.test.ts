@@ -78,4 +78,17 @@ describe('open postings', () => {
     expect(added).toBe(spans.length)
     expect(new Map(pairs(open.sorted()))).toEqual(expected(spans))
   })
+
+  it('answers for a full segment written in many deltas, its longest runs left unmerged', () => {
+    const spans = randomSpans(60_000, 1, 6)
+    const open = new OpenPostings()
+    for (let added = 0; added < spans.length; added += 1_000) {
+      const delta = new PostingsDelta()
+      for (const { seq, startUs, hashes } of spans.slice(added, added + 1_000)) delta.addSpan(seq, startUs, hashes)
+      open.addDelta(delta.finish())
+    }
+    const lists = expected(spans)
+    for (const [hash, seqs] of [...lists].filter((_, i) => i % 97 === 0 || i < 40)) expect(open.get(hash)).toEqual(seqs)
+    expect(new Map(pairs(open.sorted()))).toEqual(lists)
+  })
 })

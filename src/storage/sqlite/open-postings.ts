@@ -8,8 +8,8 @@
  * and then by span. A segment's worth is close to a million entries: 8 bytes each here, where
  * a hash table of keys with chained entries took 40. Entries are appended as they come and
  * kept in sorted runs: once new entries are many or are to be read, they are sorted into a
- * run of their own, and a run is merged with the one before it while it is at least as long, so there are
- * never more runs than about log2(entries), and a key is looked up by a binary search in each.
+ * run of their own, and a run is merged with the one before it while it is at least as long
+ * (up to a size), so there are few runs, and a key is looked up by a binary search in each.
  * Sealing needs none of that: it sorts every entry at once.
  */
 import type { SortedPostings } from './posting-chunks.js'
@@ -21,6 +21,12 @@ const INITIAL_ENTRIES = 1 << 14
  * sorts this many in well under a millisecond.
  */
 const UNSORTED_MAX = 1 << 14
+/**
+ * Runs stop merging at this many entries: merging two halves of a full segment held the
+ * thread for tens of milliseconds, and the queries behind it waited as long; a handful of
+ * runs more costs a lookup a handful of binary searches.
+ */
+const MERGED_RUN_MAX = 1 << 17
 
 export class OpenPostings {
   /** Spans held, and the first one's sequence number. */
@@ -125,7 +131,7 @@ export class OpenPostings {
     const ends = this.runEnds
     while (ends.length >= 2) {
       const [start, middle, end] = [ends.at(-3) ?? 0, ends.at(-2)!, ends.at(-1)!]
-      if (end - middle < middle - start) break
+      if (end - middle < middle - start || end - start > MERGED_RUN_MAX) break
       this.merge(start, middle, end)
       ends.splice(-2, 1)
     }
