@@ -12,7 +12,11 @@
  * (up to a size), so there are few runs, and a key is looked up by a binary search in each.
  * Sealing needs none of that: it sorts every entry at once.
  */
+import { endianness } from 'node:os'
 import type { SortedPostings } from './posting-chunks.js'
+
+// The entries are written and read as pairs of 32-bit words, low half first.
+if (endianness() !== 'LE') throw new Error('spanlite needs a little-endian host: its open postings read 64-bit entries as 32-bit halves')
 
 const INITIAL_ENTRIES = 1 << 14
 /**
