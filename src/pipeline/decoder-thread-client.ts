@@ -20,9 +20,6 @@ export interface SpanDecoder {
   close(): Promise<void>
 }
 
-/** A decoded body holds at most one request's spans (16 MiB of JSON by default). */
-const THREAD_HEAP_MB = 128
-
 /**
  * A thread that decoded nothing for this long stops, and with it goes its heap (tens of MB
  * after a burst); the next large body starts it again, in about 0.1 s.
@@ -81,7 +78,7 @@ class DecoderThread {
   private readonly pending = new PendingRequests<EncodedSpans>()
 
   constructor(limits: SanitizeLimits) {
-    this.worker = startThread(import.meta.url, 'decoder-thread', { workerData: limits, resourceLimits: { maxOldGenerationSizeMb: THREAD_HEAP_MB } })
+    this.worker = startThread(import.meta.url, 'decoder-thread', { workerData: limits })
     this.worker.on('message', (reply: DecodeReply) => {
       if ('spans' in reply) this.pending.resolve(reply.id, reply.spans)
       else this.pending.reject(reply.id, reply.invalid ? new InvalidInputError(reply.error) : new Error(reply.error))

@@ -92,14 +92,8 @@ export class WriterThreadClient {
   }
 }
 
-/**
- * What the writer holds is bounded (a batch, the open postings), so a heap limit makes V8
- * collect early rather than let garbage grow the process.
- */
-const THREAD_HEAP_MB = 128
-
 function startWriterThread(options: SpanStoreWriterOptions): Worker {
   // Gives threads started from now on a `gc` function: the writer collects its garbage once idle.
   setFlagsFromString('--expose-gc')
-  return startThread(import.meta.url, 'writer-thread', { workerData: options, resourceLimits: { maxOldGenerationSizeMb: THREAD_HEAP_MB } })
+  return startThread(import.meta.url, 'writer-thread', { workerData: options })
 }
