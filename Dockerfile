@@ -2,7 +2,8 @@
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
 RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ && rm -rf /var/lib/apt/lists/*
-COPY package.json package-lock.json ./
+COPY package.json package-lock.json binding.gyp ./
+COPY native ./native
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
@@ -13,6 +14,7 @@ WORKDIR /app
 ENV NODE_ENV=production SPANLITE_STORAGE_PATH=/data/spanlite.db MALLOC_ARENA_MAX=1
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
+COPY --from=build /app/build/Release/release_memory.node ./build/Release/
 COPY package.json ./
 COPY migrations ./migrations
 COPY proto ./proto

@@ -18,6 +18,7 @@ import { QueryService } from './query/query-service.js'
 import { collectorService } from './receivers/jaeger/collector-service.js'
 import { thriftReceiver } from './receivers/jaeger/thrift-receiver.js'
 import { zipkinReceiver } from './receivers/zipkin/zipkin-receiver.js'
+import { releaseMemoryWhenIdle, trimUnavailable } from './release-memory.js'
 import { Retention } from './retention/retention.js'
 import { closeGrpc, listenGrpc, observeCalls } from './server/grpc-server.js'
 import { createHttpServer } from './server/http-server.js'
@@ -41,6 +42,12 @@ export interface App {
   close(): Promise<void>
 }
 
+/**
+ * Ingest idle this long (the writer thread frees its memory after 5 s, the decoding thread
+ * stops after 10) and the process gives its free memory back to the system.
+ */
+const RELEASE_MEMORY_AFTER_IDLE_MS = 15_000
+
 export async function startApp(config: Config): Promise<App> {
   const logger = pino({ level: config.log.level })
   const metrics = new Metrics()
@@ -57,8 +64,10 @@ export async function startApp(config: Config): Promise<App> {
   let storage: SqliteStorage | undefined
   let pipeline: Pipeline | undefined
   let retention: Retention | undefined
+  let stopReleasingMemory: (() => void) | undefined
   const close = async () => {
     health.ready = false
+    stopReleasingMemory?.()
     await retention?.stop()
     await Promise.all([...servers.map((s) => s.close()), ...grpcServers.map((s) => closeGrpc(s))])
     await pipeline?.close()
@@ -108,6 +117,14 @@ export async function startApp(config: Config): Promise<App> {
       admin: adminUrl,
     }
     retention.start()
+    if (trimUnavailable) logger.warn(`memory freed after a burst of ingest stays with the process: ${trimUnavailable}`)
+    const mb = (bytes: number) => Math.round(bytes / 1e6)
+    stopReleasingMemory = releaseMemoryWhenIdle(
+      () => pipeline!.acceptedRequests,
+      ({ rssBeforeBytes, rssAfterBytes, pausedMs }) =>
+        logger.info({ rssBeforeMb: mb(rssBeforeBytes), rssAfterMb: mb(rssAfterBytes), pausedMs: Math.round(pausedMs) }, 'ingest is idle: gave free memory back to the system'),
+      RELEASE_MEMORY_AFTER_IDLE_MS,
+    )
     health.ready = true
     return { urls, storage, pipeline, retention, logger, close }
   } catch (error) {

@@ -25,18 +25,23 @@ const openPostings = writer.openPostingsDelta()
 post({ type: 'ready', openPostings }, [openPostings.buffer as ArrayBuffer])
 
 /**
- * V8 starts no collection in a thread that has stopped allocating, so once ingest stops the
- * garbage of its last batches would stay, and with it the native memory of the span buffers
- * they held (some 14 MB of the process after an overload). The storage exposes `gc` to this
- * thread for this.
+ * Once ingest stops, this thread gives back what it holds for it. V8 starts no collection in a
+ * thread that has stopped allocating, so the garbage of its last batches would stay, and with
+ * it the native memory of the span buffers they held (some 14 MB of the process after an
+ * overload); the storage exposes `gc` to this thread for this. SQLite's page cache holds up to
+ * 16 MB more. The main thread later hands what was freed back to the system (release-memory.ts).
  */
-const COLLECT_AFTER_IDLE_MS = 5_000
+const RELEASE_AFTER_IDLE_MS = 5_000
 const collect = (globalThis as { gc?: () => void }).gc
-let idleCollection: NodeJS.Timeout | undefined
+let idleRelease: NodeJS.Timeout | undefined
+const release = () => {
+  collect?.()
+  writer.releaseMemory()
+}
 
 port.on('message', (request: WriterRequest) => {
-  clearTimeout(idleCollection)
-  if (collect) idleCollection = setTimeout(collect, COLLECT_AFTER_IDLE_MS).unref()
+  clearTimeout(idleRelease)
+  idleRelease = setTimeout(release, RELEASE_AFTER_IDLE_MS).unref()
   try {
     switch (request.type) {
       case 'write': {
@@ -48,6 +53,7 @@ port.on('message', (request: WriterRequest) => {
         post({ type: 'reply', id: request.id, result: writer.purge(request.beforeUs, request.maxSpans) })
         break
       case 'close':
+        clearTimeout(idleRelease)
         writer.close()
         post({ type: 'reply', id: request.id, result: null })
         port.close()

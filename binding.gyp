@@ -1,0 +1,5 @@
+{
+  "targets": [
+    { "target_name": "release_memory", "sources": ["native/release-memory.c"] }
+  ]
+}
