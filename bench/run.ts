@@ -39,7 +39,8 @@ const settings = {
   overloadMs: quick ? 3_000 : 20_000,
   /**
    * Wait before measuring idle memory after the start, and after the overload: V8 shrinks its
-   * heap once a process has been idle for about 8 s, and gives memory back about 20 s after work stops.
+   * heap once a process has been idle for about 8 s, and spanlite gives its free memory back
+   * 15-23 s after the last request (src/release-memory.ts).
    */
   memorySettleMs: quick ? 2_000 : 15_000,
   memoryAfterOverloadMs: quick ? 2_000 : 30_000,

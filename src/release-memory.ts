@@ -29,7 +29,7 @@ const addon = loadAddon()
 
 /** Why free pages cannot be handed back to the system, or undefined when they can. */
 export const trimUnavailable: string | undefined =
-  addon instanceof Error ? `the native module did not load (${addon.message}); \`npm ci\` builds it with node-gyp` : undefined
+  addon instanceof Error ? `the native module did not load (${addon.message.split('\n')[0]}); \`npm ci\` builds it with node-gyp` : undefined
 
 let collectMainThread: (() => void) | undefined
 
