@@ -43,8 +43,8 @@ export interface App {
 }
 
 /**
- * Ingest idle this long (the writer thread frees its memory after 5 s, the decoding thread
- * stops after 10) and the process gives its free memory back to the system.
+ * No request for this long (the writer thread frees its memory 5 s after its last write, the
+ * decoding thread stops after 10) and the process gives its free memory back to the system.
  */
 const RELEASE_MEMORY_AFTER_IDLE_MS = 15_000
 
@@ -54,8 +54,14 @@ export async function startApp(config: Config): Promise<App> {
   const health: Health = { ready: false, upSince: new Date() }
   const servers: FastifyInstance[] = []
   const grpcServers: grpc.Server[] = []
+  // Requests answered, but for the admin listener's (which scrapers poll): how the process tells it is idle.
+  let requestsServed = 0
+  const onResponse = (listener: string, status: number) => {
+    metrics.httpRequest(listener, status)
+    if (listener !== 'admin') requestsServed++
+  }
   const server = (name: ListenerName, bodyLimitBytes?: number) =>
-    createHttpServer({ name, logger, onResponse: (listener, status) => metrics.httpRequest(listener, status), ...(bodyLimitBytes ? { bodyLimitBytes } : {}) })
+    createHttpServer({ name, logger, onResponse, ...(bodyLimitBytes ? { bodyLimitBytes } : {}) })
 
   const admin = server('admin')
   await admin.register(adminApi, { health, metrics })
@@ -102,7 +108,14 @@ export async function startApp(config: Config): Promise<App> {
 
     const jaegerProto = loadJaegerProto()
     // Jaeger SDKs send batches of several MB; grpc-js would refuse more than 4 MB by default.
-    const interceptors = [observeCalls(metrics)]
+    const interceptors = [
+      observeCalls({
+        grpcCall: (service, method, code) => {
+          metrics.grpcCall(service, method, code)
+          requestsServed++
+        },
+      }),
+    ]
     const jaegerGrpc = new grpc.Server({ 'grpc.max_receive_message_length': config.ingest.maxBodyBytes, interceptors })
     jaegerGrpc.addService(jaegerProto.collectorService, collectorService(pipeline, logger.child({ listener: 'jaegerGrpc' })))
     const queryGrpc = new grpc.Server({ interceptors })
@@ -117,12 +130,12 @@ export async function startApp(config: Config): Promise<App> {
       admin: adminUrl,
     }
     retention.start()
-    if (trimUnavailable) logger.warn(`memory freed after a burst of ingest stays with the process: ${trimUnavailable}`)
+    if (trimUnavailable) logger.warn(`memory freed after a burst of requests stays with the process: ${trimUnavailable}`)
     const mb = (bytes: number) => Math.round(bytes / 1e6)
     stopReleasingMemory = releaseMemoryWhenIdle(
-      () => pipeline!.acceptedRequests,
+      () => requestsServed,
       ({ rssBeforeBytes, rssAfterBytes, pausedMs }) =>
-        logger.info({ rssBeforeMb: mb(rssBeforeBytes), rssAfterMb: mb(rssAfterBytes), pausedMs: Math.round(pausedMs) }, 'ingest is idle: gave free memory back to the system'),
+        logger.info({ rssBeforeMb: mb(rssBeforeBytes), rssAfterMb: mb(rssAfterBytes), pausedMs: Math.round(pausedMs) }, 'idle: gave free memory back to the system'),
       RELEASE_MEMORY_AFTER_IDLE_MS,
     )
     health.ready = true

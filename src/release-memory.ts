@@ -1,6 +1,6 @@
 /**
- * Gives memory back to the system once ingest has been idle for a while. A burst of ingest
- * grows heaps that do not shrink by themselves when it stops: V8 starts no collection in a
+ * Gives memory back to the system once the process has been idle for a while. A burst of
+ * ingest grows heaps that do not shrink by themselves when it stops: V8 starts no collection in a
  * thread that has stopped allocating, so the main thread's young generation keeps its grown
  * 32 MB and the garbage of the last requests; and glibc keeps the pages freed inside its heap
  * (some 40 MB after a sustained overload), which only `malloc_trim` hands back. The writer
@@ -61,7 +61,7 @@ export async function releaseFreeMemory(): Promise<Released> {
 }
 
 /**
- * Calls releaseFreeMemory once `activity` (a count that grows with ingest) has stood still for
+ * Calls releaseFreeMemory once `activity` (a count of requests served) has stood still for
  * `idleMs` to 1.5 times that, once each quiet spell (also the first, after the start). Returns
  * a function that stops watching.
  */

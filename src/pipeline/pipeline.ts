@@ -58,7 +58,6 @@ export class Pipeline implements SpanSink {
   /** Waiting for the queue to empty and every write to settle. */
   private idleWaiters: (() => void)[] = []
   private closing = false
-  private accepted = 0
 
   constructor(
     private readonly options: PipelineOptions,
@@ -76,11 +75,6 @@ export class Pipeline implements SpanSink {
     return this.options.queueCapacitySpans
   }
 
-  /** Requests queued since the start: it stands still while ingest is idle. */
-  get acceptedRequests(): number {
-    return this.accepted
-  }
-
   async acceptBody(format: SpanFormat, body: Buffer, origin: SpanOrigin): Promise<void> {
     // Once closing, a body is refused without being decoded.
     const spans = this.closing ? encodeSpanList([]) : await this.decoder.decode(format, body)
@@ -94,7 +88,6 @@ export class Pipeline implements SpanSink {
     if (count === 0) return
     return new Promise<void>((resolve, reject) => {
       this.queue.push({ spans, count, origin, resolve, reject })
-      this.accepted++
       this.queuedSpans += count
       this.queuedBytes += origin.bytes
       this.scheduleWrite()
