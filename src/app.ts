@@ -18,7 +18,7 @@ import { QueryService } from './query/query-service.js'
 import { collectorService } from './receivers/jaeger/collector-service.js'
 import { thriftReceiver } from './receivers/jaeger/thrift-receiver.js'
 import { zipkinReceiver } from './receivers/zipkin/zipkin-receiver.js'
-import { releaseMemoryWhenIdle, trimUnavailable } from './release-memory.js'
+import { releaseFreeMemory, releaseMemoryWhenIdle, trimUnavailable } from './release-memory.js'
 import { Retention } from './retention/retention.js'
 import { closeGrpc, listenGrpc, observeCalls } from './server/grpc-server.js'
 import { createHttpServer } from './server/http-server.js'
@@ -134,9 +134,10 @@ export async function startApp(config: Config): Promise<App> {
     const mb = (bytes: number) => Math.round(bytes / 1e6)
     stopReleasingMemory = releaseMemoryWhenIdle(
       () => requestsServed,
+      RELEASE_MEMORY_AFTER_IDLE_MS,
+      () => releaseFreeMemory(() => storage!.releaseMemory()),
       ({ rssBeforeBytes, rssAfterBytes, pausedMs }) =>
         logger.info({ rssBeforeMb: mb(rssBeforeBytes), rssAfterMb: mb(rssAfterBytes), pausedMs: Math.round(pausedMs) }, 'idle: gave free memory back to the system'),
-      RELEASE_MEMORY_AFTER_IDLE_MS,
     )
     health.ready = true
     return { urls, storage, pipeline, retention, logger, close }

@@ -27,7 +27,7 @@ describe('releaseMemoryWhenIdle', () => {
     }
     const results: Released[] = []
     const start = Date.now()
-    const stop = releaseMemoryWhenIdle(() => activity, (result) => results.push(result), 1_000, release)
+    const stop = releaseMemoryWhenIdle(() => activity, 1_000, release, (result) => results.push(result))
     // The first quiet spell, after the start.
     await vi.advanceTimersByTimeAsync(1_000)
     expect(releases).toEqual([start + 1_000])

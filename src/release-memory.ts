@@ -43,10 +43,14 @@ export interface Released {
 /** V8 frees the buffers of collected garbage on a helper thread, after the collection. */
 const TRIM_AFTER_COLLECTION_MS = 1_000
 
-/** Collects the main thread's garbage, then hands glibc's free pages back. */
-export async function releaseFreeMemory(): Promise<Released> {
+/**
+ * Calls `freeCaches` (what the caller holds only to be faster), collects the main thread's
+ * garbage, then hands glibc's free pages back.
+ */
+export async function releaseFreeMemory(freeCaches: () => void = () => {}): Promise<Released> {
   const rssBeforeBytes = process.memoryUsage.rss()
   const collecting = performance.now()
+  freeCaches()
   if (!collectMainThread) {
     // A new context gets V8's `gc` once the flag is set.
     setFlagsFromString('--expose-gc')
@@ -61,15 +65,15 @@ export async function releaseFreeMemory(): Promise<Released> {
 }
 
 /**
- * Calls releaseFreeMemory once `activity` (a count of requests served) has stood still for
- * `idleMs` to 1.5 times that, once each quiet spell (also the first, after the start). Returns
- * a function that stops watching.
+ * Calls `release` (releaseFreeMemory) once `activity` (a count of requests served) has stood
+ * still for `idleMs` to 1.5 times that, once each quiet spell (also the first, after the
+ * start), and gives `released` its result. Returns a function that stops watching.
  */
 export function releaseMemoryWhenIdle(
   activity: () => number,
-  released: (result: Released) => void,
   idleMs: number,
-  release: typeof releaseFreeMemory = releaseFreeMemory,
+  release: () => Promise<Released>,
+  released: (result: Released) => void,
 ): () => void {
   let last = activity()
   let quietChecks = 0

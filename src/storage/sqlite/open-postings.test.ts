@@ -1,3 +1,5 @@
+import { setFlagsFromString } from 'node:v8'
+import { runInNewContext } from 'node:vm'
 import { describe, expect, it } from 'vitest'
 import { OpenPostings, PostingsDelta } from './open-postings.js'
 import type { SortedPostings } from './posting-chunks.js'
@@ -52,6 +54,30 @@ describe('open postings', () => {
     for (const { seq, startUs, hashes } of spans) open.addSpan(seq, startUs, hashes)
     expect(new Map(pairs(open.sorted()))).toEqual(expected(spans))
     expect(open.get(randomSpans(1, 1, 2)[0]!.hashes[2]!)).toBeUndefined()
+  })
+
+  it('gives back its spare room when it shrinks, keeps its postings, and grows again', () => {
+    setFlagsFromString('--expose-gc')
+    const collect = runInNewContext('gc') as () => void
+    const arrayBufferBytes = () => {
+      collect()
+      return process.memoryUsage().arrayBuffers
+    }
+    const open = new OpenPostings()
+    // 120,000 entries: room for 131,072 (1 MiB), kept after clear().
+    for (const { seq, startUs, hashes } of randomSpans(20_000, 1, 5)) open.addSpan(seq, startUs, hashes)
+    open.clear()
+    const spans = randomSpans(3_000, 20_001, 6)
+    for (const { seq, startUs, hashes } of spans.slice(0, 1_000)) open.addSpan(seq, startUs, hashes)
+    expect(open.get(spans[0]!.hashes[2]!)).toEqual([20_001]) // a sorted run before the shrink
+    const before = arrayBufferBytes()
+    open.shrink()
+    expect(before - arrayBufferBytes()).toBeGreaterThan(900_000)
+    for (const [hash, seqs] of expected(spans.slice(0, 1_000))) expect(open.get(hash)).toEqual(seqs)
+    for (const { seq, startUs, hashes } of spans.slice(1_000)) open.addSpan(seq, startUs, hashes)
+    const lists = expected(spans)
+    for (const [hash, seqs] of lists) expect(open.get(hash)).toEqual(seqs)
+    expect(new Map(pairs(open.sorted()))).toEqual(lists)
   })
 
   it('takes the postings a PostingsDelta carries', () => {

@@ -117,6 +117,17 @@ export class OpenPostings {
     return { hashes, ends, seqs }
   }
 
+  /**
+   * Gives back the room beyond the postings held, for an idle store: otherwise the arrays keep
+   * the size of a full segment, since the next one fills them again.
+   */
+  shrink(): void {
+    let size = INITIAL_ENTRIES
+    while (size < this.entryCount) size *= 2
+    if (size < this.entries.length) this.resize(size)
+    this.scratch = new Uint32Array(0)
+  }
+
   /** Forgets every posting; the arrays keep their size, since the next segment fills them again. */
   clear(): void {
     this.entryCount = 0
@@ -180,6 +191,10 @@ export class OpenPostings {
   private grow(needed: number): void {
     let size = 2 * this.entries.length
     while (size < needed) size *= 2
+    this.resize(size)
+  }
+
+  private resize(size: number): void {
     const entries = new BigUint64Array(size)
     entries.set(this.entries.subarray(0, this.entryCount))
     this.entries = entries

@@ -616,9 +616,10 @@ export class SpanStoreWriter {
     return { spans: deleted, blockIds }
   }
 
-  /** Frees the connection's page cache, for an idle writer: the next writes read their pages again. */
+  /** Frees the connection's page cache and the open postings' spare room, for an idle writer: the next writes read their pages again. */
   releaseMemory(): void {
     this.db.pragma('shrink_memory')
+    this.openPostings.shrink()
   }
 
   close(): void {

@@ -220,6 +220,11 @@ export class SqliteStorage implements Storage {
     return { usedBytes: (pages - freePages) * pageSize, fileBytes }
   }
 
+  releaseMemory(): void {
+    this.db.pragma('shrink_memory')
+    this.openPostings.shrink()
+  }
+
   async close(): Promise<void> {
     try {
       await (await this.writer).close()

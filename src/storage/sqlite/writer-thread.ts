@@ -35,8 +35,9 @@ const RELEASE_AFTER_IDLE_MS = 5_000
 const collect = (globalThis as { gc?: () => void }).gc
 let idleRelease: NodeJS.Timeout | undefined
 const release = () => {
-  collect?.()
+  // First, so that the collection frees what the writer lets go of.
   writer.releaseMemory()
+  collect?.()
 }
 
 port.on('message', (request: WriterRequest) => {
