@@ -220,8 +220,8 @@ export class SqliteStorage implements Storage {
     return { usedBytes: (pages - freePages) * pageSize, fileBytes }
   }
 
+  /** Only the open postings' spare room: the page cache stays warm for the next queries. */
   releaseMemory(): void {
-    this.db.pragma('shrink_memory')
     this.openPostings.shrink()
   }
 
