@@ -8,16 +8,13 @@
 #include <malloc.h>
 #endif
 
-/* true when glibc gave memory back to the system. */
 static napi_value trim(napi_env env, napi_callback_info info) {
+  (void)env;
   (void)info;
-  int released = 0;
 #ifdef __GLIBC__
-  released = malloc_trim(0);
+  malloc_trim(0);
 #endif
-  napi_value result;
-  napi_get_boolean(env, released != 0, &result);
-  return result;
+  return NULL;
 }
 
 NAPI_MODULE_INIT() {

@@ -13,8 +13,8 @@ import { runInNewContext } from 'node:vm'
 
 /** native/release-memory.c, built by `npm ci` (node-gyp). */
 interface ReleaseMemoryAddon {
-  /** glibc's malloc_trim(0): true when memory went back to the system; elsewhere it does nothing. */
-  trim(): boolean
+  /** glibc's malloc_trim(0); elsewhere it does nothing. */
+  trim(): void
 }
 
 function loadAddon(): ReleaseMemoryAddon | Error {

@@ -25,11 +25,12 @@ const openPostings = writer.openPostingsDelta()
 post({ type: 'ready', openPostings }, [openPostings.buffer as ArrayBuffer])
 
 /**
- * Once ingest stops, this thread gives back what it holds for it. V8 starts no collection in a
- * thread that has stopped allocating, so the garbage of its last batches would stay, and with
+ * Once ingest stops, this thread gives back what it holds for it: SQLite's page cache (up to 16
+ * MB), the open postings' spare room (up to 8 MiB), and its garbage. V8 starts no collection in
+ * a thread that has stopped allocating, so the garbage of its last batches would stay, and with
  * it the native memory of the span buffers they held (some 14 MB of the process after an
- * overload); the storage exposes `gc` to this thread for this. SQLite's page cache holds up to
- * 16 MB more. The main thread later hands what was freed back to the system (release-memory.ts).
+ * overload); the storage exposes `gc` to this thread for this. The main thread later hands what
+ * was freed back to the system (release-memory.ts).
  */
 const RELEASE_AFTER_IDLE_MS = 5_000
 const collect = (globalThis as { gc?: () => void }).gc
