@@ -4,7 +4,7 @@
  * takes 9 % fewer bytes than 4 (61 against 67 a span) for 2.4 us more a span, and reads back
  * as fast; 6 saves one byte more for another microsecond.
  */
-import { brotliCompressSync, brotliDecompressSync, constants } from 'node:zlib'
+import { brotliCompress, brotliCompressSync, brotliDecompressSync, constants } from 'node:zlib'
 
 const PARAMS = { [constants.BROTLI_PARAM_QUALITY]: 5, [constants.BROTLI_PARAM_LGWIN]: 18 }
 /**
@@ -16,6 +16,11 @@ const SMALL_BLOCK_PARAMS = { ...PARAMS, [constants.BROTLI_PARAM_QUALITY]: 1 }
 
 export function compressBlock(data: Buffer, size: 'full' | 'small' = 'full'): Buffer {
   return brotliCompressSync(data, { params: size === 'full' ? PARAMS : SMALL_BLOCK_PARAMS })
+}
+
+/** A full block compressed on libuv's thread pool; `done` is called on this thread. */
+export function compressBlockInBackground(data: Buffer, done: (error: Error | null, compressed: Buffer) => void): void {
+  brotliCompress(data, { params: PARAMS }, done)
 }
 
 /**

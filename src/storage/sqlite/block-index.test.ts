@@ -21,4 +21,13 @@ describe('block index', () => {
     expect(index.find(12)).toBe(-1)
     expect([0, 1, 2].map((position) => index.newestStartUpTo(position))).toEqual([500, 950, 950])
   })
+
+  it('puts a block merged from blocks older than the newest in their place', () => {
+    const index = new BlockIndex()
+    // Blocks 1, 4, 6, 11 and 12; then 4 and 6 merged into 4 while 11 and 12 stay.
+    index.addAll([1, 3, 500, 4, 2, 300, 6, 5, 900, 11, 1, 100, 12, 2, 1000, 4, 7, 900])
+    expect([3, 4, 6, 10, 11, 12, 13].map((seq) => index.blockId(index.find(seq)))).toEqual([1, 4, 4, 4, 11, 12, 12])
+    expect(index.find(14)).toBe(-1)
+    expect([0, 1, 2, 3].map((position) => index.newestStartUpTo(position))).toEqual([500, 900, 900, 1000])
+  })
 })

@@ -11,18 +11,21 @@ export class BlockIndex {
   /** Newest start among blocks 0..i. */
   private newestUpTo: number[] = []
 
-  /** A block newer than every block held, or one the newest blocks held were merged into. */
+  /**
+   * A block newer than every block held, or one that blocks held were merged into, which takes
+   * their place. Merged blocks are among the newest, so the search for them starts at the end.
+   * The newest starts up to the blocks after a merged one stay: they counted the same spans.
+   */
   add(id: number, spanCount: number, maxStartUs: number): void {
-    while (this.ids.length > 0 && this.ids.at(-1)! >= id) {
-      this.ids.pop()
-      this.ends.pop()
-      this.maxStarts.pop()
-      this.newestUpTo.pop()
-    }
-    this.ids.push(id)
-    this.ends.push(id + spanCount)
-    this.maxStarts.push(maxStartUs)
-    this.newestUpTo.push(Math.max(maxStartUs, this.newestUpTo.at(-1) ?? -Infinity))
+    let first = this.ids.length
+    while (first > 0 && this.ids[first - 1]! >= id) first--
+    let end = first
+    while (end < this.ids.length && this.ids[end]! < id + spanCount) end++
+    const newestBefore = first > 0 ? this.newestUpTo[first - 1]! : -Infinity
+    this.ids.splice(first, end - first, id)
+    this.ends.splice(first, end - first, id + spanCount)
+    this.maxStarts.splice(first, end - first, maxStartUs)
+    this.newestUpTo.splice(first, end - first, Math.max(maxStartUs, newestBefore))
   }
 
   /** Adds blocks given flat as (id, span count, newest start) triples. */

@@ -16,7 +16,8 @@ import { hashString } from '../../model/string-hash.js'
 import { tagValueString } from '../../model/tag-string.js'
 import { compressBlock, decompressBlock } from './block-compression.js'
 import { BlockReader } from './block-reader.js'
-import { decodeBlockSummary, encodeBlockSummary, type SummaryLine } from './block-summary.js'
+import { BlockMerges, joinLines, type MergedBlock } from './block-merges.js'
+import { decodeBlockSummary, encodeBlockSummary } from './block-summary.js'
 import { DependencyLinks, type LinkedSpan, SpanServices } from './dependency-links.js'
 import { spanKeys } from './index-keys.js'
 import { OpenPostings, PostingsDelta } from './open-postings.js'
@@ -40,8 +41,8 @@ export interface SpanStoreWriterOptions {
 
 /**
  * What readers learn from a write: the new spans' postings, or that the open postings were
- * sealed; and the new blocks as (id, span count, newest start) triples, followed by those that
- * merged the newest blocks (such a triple replaces the blocks from its id on).
+ * sealed; and the new blocks as (id, span count, newest start) triples, and those that merged
+ * small blocks (such a triple replaces the blocks within its sequence numbers).
  */
 export interface WriteResult {
   postings: Float64Array
@@ -115,13 +116,6 @@ interface BlockRow {
   summary: Buffer
 }
 
-/** What a merge needs of a small block without reading it back. */
-interface SmallBlock {
-  id: number
-  text: Buffer
-  summaryLines: SummaryLine[]
-}
-
 interface BlockDataRow {
   id: number
   summary: Buffer
@@ -160,14 +154,13 @@ export class SpanStoreWriter {
   private newBlocks: number[] = []
   /** Sequence number of the next span stored. */
   private nextSeq = 1
-  /** The blocks written with fewer spans than a block holds since the last merge, newest last. */
-  private smallBlocks: SmallBlock[] = []
-  private smallBlockSpans = 0
+  private readonly merges: BlockMerges
 
   /** `onConverting` hears how far the conversion of an older layout got, every few seconds and at its end. */
   constructor(options: SpanStoreWriterOptions, onConverting: ConversionProgress = () => {}) {
     this.segmentSpans = options.segmentSpans
     this.blockMaxSpans = options.blockMaxSpans
+    this.merges = new BlockMerges(options.blockMaxSpans)
     this.autocompleteKeys = new Set(options.autocompleteKeys)
     this.autocompleteHashes = new Set(options.autocompleteKeys.map((key) => hashString(keyTerm(key))))
     this.db = new Database(options.path)
@@ -225,7 +218,10 @@ export class SpanStoreWriter {
   /** Stores requests' encoded spans in one transaction; a span stored before is skipped. */
   write(requests: readonly EncodedSpans[]): WriteResult {
     try {
-      const sealed = this.db.transaction(() => this.writeBatch(requests, true))()
+      const sealed = this.db.transaction(() => {
+        this.storeMerged(this.merges.takeCompressed())
+        return this.writeBatch(requests, true)
+      })()
       const postings = this.takeDelta()
       const blocks = Float64Array.from(this.newBlocks)
       this.newBlocks = []
@@ -273,7 +269,7 @@ export class SpanStoreWriter {
 
   /** After a rolled-back write: caches may name rows that were never committed. */
   private forgetUncommitted(): void {
-    this.forgetSmallBlocks()
+    this.merges.forget()
     this.serviceIds.clear()
     this.operationIds.clear()
     this.operationLastStart.clear()
@@ -345,7 +341,7 @@ export class SpanStoreWriter {
     if (this.openPostings.spanCount < this.segmentSpans) return false
     // A merged block stays within one segment: the open postings are rebuilt from the blocks
     // after the last sealed span.
-    this.mergeSmallBlocks()
+    this.merges.mergeHeld()
     this.sealOpenPostings()
     return true
   }
@@ -390,17 +386,14 @@ export class SpanStoreWriter {
   /** One block of new spans, a trace run row per trace in it, and the spans' open postings. */
   private writeBlock(block: readonly NewSpan[]): void {
     const small = block.length < this.blockMaxSpans
-    if (!small || this.smallBlockSpans + block.length > this.blockMaxSpans) this.mergeSmallBlocks()
+    if (!small || !this.merges.fits(block.length)) this.merges.mergeHeld()
     const blockId = this.nextSeq
     const [minStartUs, maxStartUs] = startRange(block)
     const summaryLines = block.map(({ spans, index, traceId, serviceId, operationId, startUs }) => ({ traceId, serviceId, operationId, startUs, durationUs: spans.durationUs[index]! }))
     const text = joinLines(block.map(({ spans, index }) => lineBytes(spans, index)))
     this.stmt.insertBlock.run(blockId, block.length, minStartUs, maxStartUs, encodeBlockSummary(summaryLines), compressBlock(text, small ? 'small' : 'full'), text.length)
     this.newBlocks.push(blockId, block.length, maxStartUs)
-    if (small) {
-      this.smallBlocks.push({ id: blockId, text, summaryLines })
-      this.smallBlockSpans += block.length
-    }
+    if (small) this.merges.hold({ id: blockId, text, summaryLines })
     for (let first = 0; first < block.length; ) {
       const traceId = block[first]!.traceId
       let end = first + 1
@@ -416,30 +409,14 @@ export class SpanStoreWriter {
     this.nextSeq += block.length
   }
 
-  /**
-   * Replaces the small blocks written since the last merge by one, their lines one after the
-   * other: a block of a few spans compresses worse, and two of them rarely share a page. The
-   * spans keep their sequence numbers (the merged block takes the first one's id), so postings
-   * and trace runs stay as they are.
-   */
-  private mergeSmallBlocks(): void {
-    const blocks = this.smallBlocks
-    this.forgetSmallBlocks()
-    // A single one is merged with none, but compressed as a full block all the same.
-    if (blocks.length === 0) return
-    const summaryLines = blocks.flatMap((block) => block.summaryLines)
-    const text = joinLines(blocks.map((block) => block.text))
-    const [minStartUs, maxStartUs] = startRange(summaryLines)
-    const first = blocks[0]!.id
-    this.stmt.updateMergedBlock.run(summaryLines.length, minStartUs, maxStartUs, encodeBlockSummary(summaryLines), compressBlock(text), text.length, first)
-    this.stmt.deleteMergedBlocks.run(first, blocks.at(-1)!.id)
-    this.newBlocks.push(first, summaryLines.length, maxStartUs)
-  }
-
-  /** After a rollback or a purge, which may have taken them: they are left as they are. */
-  private forgetSmallBlocks(): void {
-    this.smallBlocks = []
-    this.smallBlockSpans = 0
+  /** Small blocks merged (block-merges.ts): each replaces its blocks. */
+  private storeMerged(merged: readonly MergedBlock[]): void {
+    for (const { firstId, lastId, summaryLines, text, data } of merged) {
+      const [minStartUs, maxStartUs] = startRange(summaryLines)
+      this.stmt.updateMergedBlock.run(summaryLines.length, minStartUs, maxStartUs, encodeBlockSummary(summaryLines), data, text.length, firstId)
+      this.stmt.deleteMergedBlocks.run(firstId, lastId)
+      this.newBlocks.push(firstId, summaryLines.length, maxStartUs)
+    }
   }
 
   /** Writes the open postings out as a new segment, chunked by key. */
@@ -498,6 +475,8 @@ export class SpanStoreWriter {
             return blockLines[row.block_line]!
           })
           this.writeBatch([collectEncodedSpans(lines.map(decodeSpan), lines)], false)
+          // Here no merge finishes in the background: the event loop does not turn.
+          this.storeMerged(this.merges.takeAll())
           lastId = rows[rows.length - 1]!.id
         }
         this.db.exec(sql.DROP_LAYOUT_BEFORE_009)
@@ -584,7 +563,7 @@ export class SpanStoreWriter {
       return this.db.transaction(() => this.purgeBlocks(beforeUs, maxSpans))()
     } finally {
       this.blocks.forget()
-      this.forgetSmallBlocks()
+      this.merges.forget()
     }
   }
 
@@ -622,8 +601,13 @@ export class SpanStoreWriter {
     this.openPostings.shrink()
   }
 
+  /** Stores the merges under way and the small blocks held merged, then closes. */
   close(): void {
-    this.db.close()
+    try {
+      this.db.transaction(() => this.storeMerged(this.merges.takeAll()))()
+    } finally {
+      this.db.close()
+    }
   }
 }
 
@@ -639,18 +623,4 @@ function startRange(spans: readonly { startUs: number }[]): [number, number] {
     max = Math.max(max, startUs)
   }
   return [min, max]
-}
-
-/** Lines, each followed by a newline but the last. */
-function joinLines(lines: readonly Uint8Array[]): Buffer {
-  let bytes = lines.length - 1
-  for (const line of lines) bytes += line.length
-  const text = Buffer.allocUnsafe(bytes)
-  let offset = 0
-  for (const line of lines) {
-    if (offset > 0) text[offset++] = 0x0a
-    text.set(line, offset)
-    offset += line.length
-  }
-  return text
 }
