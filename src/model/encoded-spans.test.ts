@@ -30,10 +30,15 @@ describe('encoded spans', () => {
     expect([...termHashesOf(encoded, 1)]).toEqual(spanTermHashes(child))
   })
 
-  it('has a buffer of its own for each array, so that all can be transferred at once', () => {
+  it('holds every array in one buffer, transferred whole', () => {
     const own = encodeSpanList([root, child])
     const buffers = transferables(own)
-    expect(new Set(buffers).size).toBe(buffers.length)
-    expect(spanCount(structuredClone(own, { transfer: buffers }))).toBe(2)
+    expect(buffers).toHaveLength(1)
+    expect(Object.values(own).every((array) => array.buffer === buffers[0])).toBe(true)
+    const moved = structuredClone(own, { transfer: buffers })
+    expect(own.text.byteLength).toBe(0)
+    expect([0, 1].map((i) => decodeSpan(lineText(moved, i)))).toEqual([root, child])
+    expect([0, 1].map((i) => spanString(moved, i, 'operationName'))).toEqual(['checkout', 'réserve'])
+    expect([...moved.durationUs, ...moved.lineHashes, ...termHashesOf(moved, 1)]).toEqual([...encoded.durationUs, ...encoded.lineHashes, ...termHashesOf(encoded, 1)])
   })
 })

@@ -92,35 +92,57 @@ export class EncodedSpansBuilder {
     this.termEnds.push(this.termHashes.length)
   }
 
+  /** Every array a view into one buffer: one allocation, and one buffer to transfer. */
   finish(): EncodedSpans {
-    const [text, lineEnds] = packStrings(this.lines)
-    const [strings, stringEnds] = packStrings(this.strings)
-    return {
-      text,
-      lineEnds,
-      strings,
-      stringEnds,
-      kinds: Uint8Array.from(this.kinds),
-      startUs: Float64Array.from(this.startUs),
-      durationUs: Float64Array.from(this.durationUs),
-      lineHashes: Uint32Array.from(this.lineHashes),
-      endpoints: Uint8Array.from(this.endpoints),
-      termHashes: Float64Array.from(this.termHashes),
-      termEnds: Uint32Array.from(this.termEnds),
+    const spans = this.kinds.length
+    const textBytes = byteLengths(this.lines)
+    const stringBytes = byteLengths(this.strings)
+    // Widest elements first, so that every view is aligned.
+    const buffer = new ArrayBuffer(8 * (2 * spans + this.termHashes.length) + 4 * (spans * (3 + SPAN_STRINGS.length)) + 2 * spans + textBytes + stringBytes)
+    let offset = 0
+    const view = <T>(make: (buffer: ArrayBuffer, offset: number, length: number) => T, bytesPerElement: number, length: number): T => {
+      const array = make(buffer, offset, length)
+      offset += bytesPerElement * length
+      return array
     }
+    const float64 = (values: readonly number[]) => {
+      const array = view((b, o, l) => new Float64Array(b, o, l), 8, values.length)
+      array.set(values)
+      return array
+    }
+    const uint32 = (length: number) => view((b, o, l) => new Uint32Array(b, o, l), 4, length)
+    const uint8 = (length: number) => view((b, o, l) => new Uint8Array(b, o, l), 1, length)
+    const startUs = float64(this.startUs)
+    const durationUs = float64(this.durationUs)
+    const termHashes = float64(this.termHashes)
+    const lineEnds = uint32(spans)
+    const stringEnds = uint32(this.strings.length)
+    const lineHashes = uint32(spans)
+    lineHashes.set(this.lineHashes)
+    const termEnds = uint32(spans)
+    termEnds.set(this.termEnds)
+    const kinds = uint8(spans)
+    kinds.set(this.kinds)
+    const endpoints = uint8(spans)
+    endpoints.set(this.endpoints)
+    const text = packStrings(this.lines, uint8(textBytes), lineEnds)
+    const strings = packStrings(this.strings, uint8(stringBytes), stringEnds)
+    return { text, lineEnds, strings, stringEnds, kinds, startUs, durationUs, lineHashes, endpoints, termHashes, termEnds }
   }
 }
 
-/** Strings as UTF-8, one after another, and where each ends. */
-function packStrings(list: readonly string[]): [Uint8Array, Uint32Array] {
-  const ends = new Uint32Array(list.length)
+function byteLengths(list: readonly string[]): number {
   let bytes = 0
-  for (let i = 0; i < list.length; i++) ends[i] = bytes += Buffer.byteLength(list[i]!)
-  // An ArrayBuffer of its own (not a slice of Buffer's pool), so that it can be transferred.
-  const packed = new Uint8Array(bytes)
-  const writer = Buffer.from(packed.buffer)
-  for (let i = 0; i < list.length; i++) writer.write(list[i]!, i === 0 ? 0 : ends[i - 1]!)
-  return [packed, ends]
+  for (const string of list) bytes += Buffer.byteLength(string)
+  return bytes
+}
+
+/** Writes strings as UTF-8 into `packed`, one after another, and where each ends into `ends`. */
+function packStrings(list: readonly string[], packed: Uint8Array, ends: Uint32Array): Uint8Array {
+  const writer = Buffer.from(packed.buffer, packed.byteOffset, packed.byteLength)
+  let bytes = 0
+  for (let i = 0; i < list.length; i++) ends[i] = bytes += writer.write(list[i]!, bytes)
+  return packed
 }
 
 export function spanCount(spans: EncodedSpans): number {
@@ -165,8 +187,7 @@ export function termHashesOf(spans: EncodedSpans, i: number): Float64Array {
   return spans.termHashes.subarray(i === 0 ? 0 : spans.termEnds[i - 1]!, spans.termEnds[i]!)
 }
 
-/** The buffers to transfer when posting spans to another thread that takes them over. */
+/** The buffer to transfer when posting spans to another thread that takes them over. */
 export function transferables(spans: EncodedSpans): ArrayBuffer[] {
-  const { text, lineEnds, strings, stringEnds, kinds, startUs, durationUs, lineHashes, endpoints, termHashes, termEnds } = spans
-  return [text, lineEnds, strings, stringEnds, kinds, startUs, durationUs, lineHashes, endpoints, termHashes, termEnds].map((array) => array.buffer as ArrayBuffer)
+  return [spans.text.buffer as ArrayBuffer]
 }
