@@ -17,6 +17,13 @@ export class BlockIndex {
    * The newest starts up to the blocks after a merged one stay: they counted the same spans.
    */
   add(id: number, spanCount: number, maxStartUs: number): void {
+    if (this.ids.length === 0 || this.ids.at(-1)! < id) {
+      this.ids.push(id)
+      this.ends.push(id + spanCount)
+      this.maxStarts.push(maxStartUs)
+      this.newestUpTo.push(Math.max(maxStartUs, this.newestUpTo.at(-1) ?? -Infinity))
+      return
+    }
     let first = this.ids.length
     while (first > 0 && this.ids[first - 1]! >= id) first--
     let end = first
