@@ -30,6 +30,15 @@ describe('block merges', () => {
     expect(merges.takeCompressed()).toEqual([])
   })
 
+  it('compresses a merge at once while two are under way', () => {
+    const merges = new BlockMerges(8)
+    for (const id of [1, 4, 7]) {
+      merges.hold(block(id, 3))
+      merges.mergeHeld()
+    }
+    expect(merges.takeCompressed().map((merge) => merge.firstId)).toEqual([7])
+  })
+
   it('compresses at once what is not done when everything is taken, the blocks held merged too', () => {
     const merges = new BlockMerges(8)
     merges.hold(block(1, 3))
