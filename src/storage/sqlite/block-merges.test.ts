@@ -16,7 +16,7 @@ describe('block merges', () => {
     expect(merges.fits(5)).toBe(true)
     merges.hold(block(4, 3))
     expect(merges.fits(3)).toBe(false)
-    merges.mergeHeld()
+    merges.mergeHeld(true)
     expect(merges.fits(8)).toBe(true)
     // Not on the thread that started it before its event loop turns.
     expect(merges.takeCompressed()).toEqual([])
@@ -30,11 +30,18 @@ describe('block merges', () => {
     expect(merges.takeCompressed()).toEqual([])
   })
 
+  it('compresses a merge at once when asked to', () => {
+    const merges = new BlockMerges(8)
+    merges.hold(block(1, 3))
+    merges.mergeHeld(false)
+    expect(merges.takeCompressed().map((merge) => merge.firstId)).toEqual([1])
+  })
+
   it('compresses a merge at once while two are under way', () => {
     const merges = new BlockMerges(8)
     for (const id of [1, 4, 7]) {
       merges.hold(block(id, 3))
-      merges.mergeHeld()
+      merges.mergeHeld(true)
     }
     expect(merges.takeCompressed().map((merge) => merge.firstId)).toEqual([7])
   })
@@ -42,7 +49,7 @@ describe('block merges', () => {
   it('compresses at once what is not done when everything is taken, the blocks held merged too', () => {
     const merges = new BlockMerges(8)
     merges.hold(block(1, 3))
-    merges.mergeHeld()
+    merges.mergeHeld(true)
     merges.hold(block(4, 2))
     merges.hold(block(6, 2))
     const all = merges.takeAll()
@@ -54,7 +61,7 @@ describe('block merges', () => {
   it('forgets merges under way and blocks held, as after a rollback', async () => {
     const merges = new BlockMerges(8)
     merges.hold(block(1, 3))
-    merges.mergeHeld()
+    merges.mergeHeld(true)
     merges.hold(block(4, 3))
     merges.forget()
     await new Promise((resolve) => setTimeout(resolve, 50))

@@ -58,14 +58,14 @@ export class BlockMerges {
   }
 
   /**
-   * Starts compressing the blocks held as one; at once when MERGES_UNDER_WAY_MAX are under
-   * way already.
+   * Starts compressing the blocks held as one: in the background, unless `inBackground` is
+   * false or MERGES_UNDER_WAY_MAX merges are under way already.
    */
-  mergeHeld(): void {
+  mergeHeld(inBackground: boolean): void {
     const merge = this.takeHeld()
     if (!merge) return
     this.started.push(merge)
-    if (this.started.filter((other) => other.data === undefined).length > MERGES_UNDER_WAY_MAX) {
+    if (!inBackground || this.started.filter((other) => other.data === undefined).length > MERGES_UNDER_WAY_MAX) {
       merge.data = compressBlock(merge.text)
       return
     }
