@@ -219,8 +219,10 @@ export class SpanStoreWriter {
   write(requests: readonly EncodedSpans[]): WriteResult {
     try {
       const sealed = this.db.transaction(() => {
+        const sealed = this.writeBatch(requests, true)
+        // After the batch: a merge it compressed at once goes with it, not with the next write.
         this.storeMerged(this.merges.takeCompressed())
-        return this.writeBatch(requests, true)
+        return sealed
       })()
       const postings = this.takeDelta()
       const blocks = Float64Array.from(this.newBlocks)
