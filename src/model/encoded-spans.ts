@@ -100,18 +100,14 @@ export class EncodedSpansBuilder {
     // Widest elements first, so that every view is aligned.
     const buffer = new ArrayBuffer(8 * (2 * spans + this.termHashes.length) + 4 * (spans * (3 + SPAN_STRINGS.length)) + 2 * spans + textBytes + stringBytes)
     let offset = 0
-    const view = <T>(make: (buffer: ArrayBuffer, offset: number, length: number) => T, bytesPerElement: number, length: number): T => {
-      const array = make(buffer, offset, length)
-      offset += bytesPerElement * length
-      return array
-    }
+    const take = (bytes: number) => (offset += bytes) - bytes
     const float64 = (values: readonly number[]) => {
-      const array = view((b, o, l) => new Float64Array(b, o, l), 8, values.length)
+      const array = new Float64Array(buffer, take(8 * values.length), values.length)
       array.set(values)
       return array
     }
-    const uint32 = (length: number) => view((b, o, l) => new Uint32Array(b, o, l), 4, length)
-    const uint8 = (length: number) => view((b, o, l) => new Uint8Array(b, o, l), 1, length)
+    const uint32 = (length: number) => new Uint32Array(buffer, take(4 * length), length)
+    const uint8 = (length: number) => new Uint8Array(buffer, take(length), length)
     const startUs = float64(this.startUs)
     const durationUs = float64(this.durationUs)
     const termHashes = float64(this.termHashes)
