@@ -13,7 +13,7 @@ import { startServerProcess } from '../test/helpers/server-process.js'
 import { type Format, FORMATS, formatTarget } from './formats.js'
 import { measureFloors } from './floors.js'
 import { startGenerators, totals } from './generators.js'
-import { measureMemory } from './memory.js'
+import { measureMemory, type MemoryResult } from './memory.js'
 import { processStats } from './process-stats.js'
 import { measureQueries, type QueryResult } from './queries.js'
 import { median, percentile } from './stats.js'
@@ -33,9 +33,10 @@ const settings = {
   floorSpans: quick ? 10_000 : 200_000,
   querySpans: quick ? 20_000 : args.has('--full') ? 10_000_000 : 1_000_000,
   queryRepeats: quick ? 10 : 200,
+  queryRounds: quick ? 1 : 3,
   queryWarmUp: quick ? 10 : 200,
   /** The longest the queries may take while ingest runs; the generators encode that much traffic. */
-  queryLoadMaxMs: quick ? 10_000 : 120_000,
+  queryLoadMaxMs: quick ? 10_000 : 180_000,
   overloadMs: quick ? 3_000 : 20_000,
   /**
    * Wait before measuring idle memory after the start, and after the overload: V8 shrinks its
@@ -163,11 +164,14 @@ async function main(): Promise<void> {
   const jsonIngest = median(ingest[0]!.spansPerSecond)
   process.stdout.write(`queries over ${fmt(settings.querySpans)} spans ... `)
   const queryLoad = { spansPerSecond: jsonIngest / 2, generators: settings.generators, concurrency: settings.concurrency, maxDurationMs: settings.queryLoadMaxMs }
-  const queries = await measureQueries(settings.querySpans, { repeats: settings.queryRepeats, warmUp: settings.queryWarmUp }, queryLoad, (message) => process.stdout.write(`${message} ... `))
+  const queries = await measureQueries(settings.querySpans, { repeats: settings.queryRepeats, rounds: settings.queryRounds, warmUp: settings.queryWarmUp }, queryLoad, (message) => process.stdout.write(`${message} ... `))
   console.log('done')
 
   process.stdout.write('memory: idle, under overload, idle again ... ')
-  const memory = await measureMemory({ generators: settings.generators, overloadMs: settings.overloadMs, settleMs: settings.memorySettleMs, afterOverloadMs: settings.memoryAfterOverloadMs })
+  const memory: MemoryResult[] = []
+  for (let repeat = 0; repeat < settings.repeats; repeat++) {
+    memory.push(await measureMemory({ generators: settings.generators, overloadMs: settings.overloadMs, settleMs: settings.memorySettleMs, afterOverloadMs: settings.memoryAfterOverloadMs }))
+  }
   console.log('done\n')
 
   console.log('Ingest (server process, acknowledged = committed)')
@@ -182,23 +186,25 @@ async function main(): Promise<void> {
   console.log(`| JSON.parse + spanlite storage writer | ${fmt(floors.spanliteWriterSpansPerSecond)} | ${fmt(jsonIngest / floors.spanliteWriterSpansPerSecond, 2)} | >= 0.70 |`)
   console.log(`| JSON.parse + row-per-tag reference schema | ${fmt(floors.referenceSpansPerSecond)} | ${fmt(jsonIngest / floors.referenceSpansPerSecond, 2)} | >= 1.5 |`)
   const queryTable = (results: QueryResult[]) => {
-    console.log('| query | p50 ms | p99 ms | target p99 |')
-    console.log('| --- | ---: | ---: | ---: |')
-    for (const q of results) console.log(`| ${q.name} | ${fmt(q.p50Ms, 2)} | ${fmt(q.p99Ms, 2)} | ${q.targetP99Ms === undefined ? '-' : `<= ${q.targetP99Ms}`} |`)
+    console.log('| query | p50 ms | p99 ms | p99 ms by round | target p99 |')
+    console.log('| --- | ---: | ---: | ---: | ---: |')
+    for (const q of results) console.log(`| ${q.name} | ${fmt(q.p50Ms, 2)} | ${fmt(q.p99Ms, 2)} | ${q.p99MsByRound.map((p) => fmt(p, 1)).join(' / ')} | ${q.targetP99Ms === undefined ? '-' : `<= ${q.targetP99Ms}`} |`)
   }
-  console.log(`\nQueries over ${fmt(settings.querySpans)} stored spans, through the REST API (${settings.queryRepeats} requests each, after ${settings.queryWarmUp} untimed ones, of other traces and tag values where the query has them)`)
+  console.log(`\nQueries over ${fmt(settings.querySpans)} stored spans, through the REST API: ${settings.queryRounds} round(s) of ${settings.queryRepeats} requests of each kind, after ${settings.queryWarmUp} untimed ones, of other traces and tag values where the query has them; medians of the rounds' p50 and p99, and each round's p99`)
   queryTable(queries.idle)
   const { load } = queries
   const loadProblems = load.refusedRequests + load.failedRequests > 0 ? `; ${load.refusedRequests} refused, ${load.failedRequests} failed requests` : ''
   console.log(`\nThe same queries while ingest runs at half its maximum: Zipkin JSON v2, 100 spans/request, paced to ${fmt(load.targetSpansPerSecond)} spans/s, achieved ${fmt(load.achievedSpansPerSecond)} spans/s${loadProblems}`)
   queryTable(queries.underLoad)
-  console.log('\nServer memory (resident set)')
+  // Each server's figures, then their median: what is left after the overload moves by some 10 MB from run to run.
+  const mb = (pick: (m: MemoryResult) => number) => `${fmt(median(memory.map(pick)) / 1e6)} (${memory.map((m) => fmt(pick(m) / 1e6)).join(' / ')})`
+  const overload = (pick: (m: MemoryResult) => number, digits = 0) => memory.map((m) => fmt(pick(m), digits)).join(' / ')
+  console.log(`\nServer memory (resident set): the median of ${memory.length} server(s), each one's figure in brackets`)
   console.log('| measurement | MB | target |')
   console.log('| --- | ---: | ---: |')
-  console.log(`| idle, freshly started | ${fmt(memory.freshIdleRssBytes / 1e6)} | <= 100 |`)
-  console.log(`| peak under sustained overload: ${memory.overloadConnections} connections of Zipkin JSON v2, 100 spans/request, for ${settings.overloadMs / 1000} s; ${fmt(memory.overloadSpansPerSecond)} spans/s acknowledged, ${fmt(memory.overloadRefusedRequests)} requests refused (503), ${memory.overloadFailedRequests} failed | ${fmt(memory.overloadPeakRssBytes / 1e6)} | <= 300 |`)
-  console.log(`| idle, ${settings.memoryAfterOverloadMs / 1000} s after the overload | ${fmt(memory.idleAfterOverloadRssBytes / 1e6)} | <= 100 |`)
-
+  console.log(`| idle, freshly started | ${mb((m) => m.freshIdleRssBytes)} | <= 100 |`)
+  console.log(`| peak under sustained overload: ${memory[0]!.overloadConnections} connections of Zipkin JSON v2, 100 spans/request, for ${settings.overloadMs / 1000} s; ${overload((m) => m.overloadSpansPerSecond)} spans/s acknowledged, ${overload((m) => m.overloadRefusedRequests)} requests refused (503), ${overload((m) => m.overloadFailedRequests)} failed | ${mb((m) => m.overloadPeakRssBytes)} | <= 300 |`)
+  console.log(`| idle, ${settings.memoryAfterOverloadMs / 1000} s after the overload | ${mb((m) => m.idleAfterOverloadRssBytes)} | <= 100 |`)
   const resultsDir = join(import.meta.dirname, 'results')
   mkdirSync(resultsDir, { recursive: true })
   const file = join(resultsDir, `${startedAt.toISOString().slice(0, 10)}${quick ? '-quick' : args.has('--full') ? '-full' : ''}.json`)
