@@ -43,6 +43,16 @@ export interface QueryMeasurements {
   load: { targetSpansPerSecond: number; achievedSpansPerSecond: number; refusedRequests: number; failedRequests: number }
 }
 
+/** Starts bench/answer-floor-server.ts; resolves with its base URL and a function that stops it. */
+async function startAnswerFloor(): Promise<{ url: string; stop: () => void }> {
+  const child = fork(join(import.meta.dirname, 'answer-floor-server.ts'), { execArgv: ['--import', 'tsx'] })
+  const port = await new Promise<number>((resolve, reject) => {
+    child.once('message', (message) => resolve(message as number))
+    child.once('exit', (code) => reject(new Error(`the answer floor server exited (code ${code}) before it listened`)))
+  })
+  return { url: `http://127.0.0.1:${port}`, stop: () => child.kill() }
+}
+
 /** Times the requests in a query client process of its own (bench/query-client.ts). */
 function timeQueries(request: QueryClientRequest): Promise<{ latenciesMs: number[][] }> {
   // A young generation large enough that the client's own collections stay rare and short.
@@ -79,6 +89,7 @@ export async function measureQueries(spanCount: number, counts: QueryCounts, loa
     const dbPath = join(dir, 'queries.db')
     const sample = await fill(dbPath, spanCount, progress)
     const server = await startServerProcess(dbPath, [], { compiled: true })
+    const floor = await startAnswerFloor()
     try {
       const base = server.urls.query!
       const window = `start=${sample.firstUs}&end=${sample.lastUs + 1}`
@@ -93,6 +104,7 @@ export async function measureQueries(spanCount: number, counts: QueryCounts, loa
       const tags = (t: Record<string, string>) => encodeURIComponent(JSON.stringify(t))
       const cases: { name: string; base?: string; path: (i: number) => string; targetP99Ms?: number }[] = [
         { name: 'trace by id', path: (i) => `/api/traces/${sample.traceIds[i % sample.traceIds.length]}`, targetP99Ms: 5 },
+        { name: 'floor: a bare node:http server answering 35 KB, about a trace by id\'s answer', base: floor.url, path: () => '/' },
         { name: 'service + operation (limit 20)', path: () => `/api/traces?service=${sample.service}&operation=${sample.operation}&${window}&limit=20` },
         { name: 'service + exact tag, unique value (limit 20)', path: (i) => `/api/traces?service=${sample.uniqueTags[i % sample.uniqueTags.length]!.service}&tags=${tags({ 'user.id': sample.uniqueTags[i % sample.uniqueTags.length]!.value })}&${window}&limit=20`, targetP99Ms: 50 },
         { name: 'service + exact tag, rare value (limit 20)', path: () => `/api/traces?service=${sample.service}&tags=${tags({ 'http.status_code': '503' })}&${window}&limit=20`, targetP99Ms: 50 },
@@ -137,6 +149,7 @@ export async function measureQueries(spanCount: number, counts: QueryCounts, loa
       const { spansPerSecond: achievedSpansPerSecond, refusedRequests, failedRequests } = totals(await ingest.reports)
       return { idle, underLoad, load: { targetSpansPerSecond: spansPerSecond, achievedSpansPerSecond, refusedRequests, failedRequests } }
     } finally {
+      floor.stop()
       server.child.kill('SIGTERM')
       await server.exited
     }
