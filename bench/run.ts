@@ -38,6 +38,8 @@ const settings = {
   /** The longest the queries may take while ingest runs; the generators encode that much traffic. */
   queryLoadMaxMs: quick ? 10_000 : 180_000,
   overloadMs: quick ? 3_000 : 20_000,
+  /** Servers whose memory is measured, each fresh: what is left after the overload moves by some 10 MB from one to the next. */
+  memoryServers: quick ? 1 : 3,
   /**
    * Wait before measuring idle memory after the start, and after the overload: V8 shrinks its
    * heap once a process has been idle for about 8 s, and spanlite gives its free memory back
@@ -169,7 +171,7 @@ async function main(): Promise<void> {
 
   process.stdout.write('memory: idle, under overload, idle again ... ')
   const memory: MemoryResult[] = []
-  for (let repeat = 0; repeat < settings.repeats; repeat++) {
+  for (let server = 0; server < settings.memoryServers; server++) {
     memory.push(await measureMemory({ generators: settings.generators, overloadMs: settings.overloadMs, settleMs: settings.memorySettleMs, afterOverloadMs: settings.memoryAfterOverloadMs }))
   }
   console.log('done\n')
@@ -196,15 +198,15 @@ async function main(): Promise<void> {
   const loadProblems = load.refusedRequests + load.failedRequests > 0 ? `; ${load.refusedRequests} refused, ${load.failedRequests} failed requests` : ''
   console.log(`\nThe same queries while ingest runs at half its maximum: Zipkin JSON v2, 100 spans/request, paced to ${fmt(load.targetSpansPerSecond)} spans/s, achieved ${fmt(load.achievedSpansPerSecond)} spans/s${loadProblems}`)
   queryTable(queries.underLoad)
-  // Each server's figures, then their median: what is left after the overload moves by some 10 MB from run to run.
   const mb = (pick: (m: MemoryResult) => number) => `${fmt(median(memory.map(pick)) / 1e6)} (${memory.map((m) => fmt(pick(m) / 1e6)).join(' / ')})`
-  const overload = (pick: (m: MemoryResult) => number, digits = 0) => memory.map((m) => fmt(pick(m), digits)).join(' / ')
+  const overload = (pick: (m: MemoryResult) => number) => memory.map((m) => fmt(pick(m))).join(' / ')
   console.log(`\nServer memory (resident set): the median of ${memory.length} server(s), each one's figure in brackets`)
   console.log('| measurement | MB | target |')
   console.log('| --- | ---: | ---: |')
   console.log(`| idle, freshly started | ${mb((m) => m.freshIdleRssBytes)} | <= 100 |`)
   console.log(`| peak under sustained overload: ${memory[0]!.overloadConnections} connections of Zipkin JSON v2, 100 spans/request, for ${settings.overloadMs / 1000} s; ${overload((m) => m.overloadSpansPerSecond)} spans/s acknowledged, ${overload((m) => m.overloadRefusedRequests)} requests refused (503), ${overload((m) => m.overloadFailedRequests)} failed | ${mb((m) => m.overloadPeakRssBytes)} | <= 300 |`)
   console.log(`| idle, ${settings.memoryAfterOverloadMs / 1000} s after the overload | ${mb((m) => m.idleAfterOverloadRssBytes)} | <= 100 |`)
+
   const resultsDir = join(import.meta.dirname, 'results')
   mkdirSync(resultsDir, { recursive: true })
   const file = join(resultsDir, `${startedAt.toISOString().slice(0, 10)}${quick ? '-quick' : args.has('--full') ? '-full' : ''}.json`)
