@@ -120,6 +120,23 @@ describe('SqliteStorage', () => {
     await storage.close()
   })
 
+  it('keeps small blocks held for their merge through a retention pass that deletes nothing', async () => {
+    const storage = new SqliteStorage({ path: join(freshDir(), 'db.sqlite'), blockMaxSpans: 8 })
+    const spans = Array.from({ length: 9 }, (_, i) => modelSpan({ service: 'held', startTimeUs: 1_700_000_000_000_000 + i }))
+    const blockCounts = () => (storage.db.prepare('SELECT span_count FROM span_blocks ORDER BY id').pluck().all() as number[]).join(',')
+    await storage.writeSpans(spans.slice(0, 3))
+    await storage.writeSpans(spans.slice(3, 6))
+    expect(await storage.purgeOldest({ beforeUs: 1_600_000_000_000_000, maxSpans: 100 })).toBe(0)
+    // The third request does not fit with the two held: they are merged, as with no pass between.
+    await storage.writeSpans(spans.slice(6, 9))
+    await vi.waitFor(async () => {
+      await storage.writeSpans([])
+      expect(blockCounts()).toBe('6,3')
+    })
+    for (const span of spans) expect(await storage.getTrace(span.traceId)).toEqual([span])
+    await storage.close()
+  })
+
   it('finds tagged spans in sealed segments and in the open tail alike', async () => {
     // Three spans per segment: most spans end up in sealed segments.
     const storage = new SqliteStorage({ path: join(freshDir(), 'db.sqlite'), segmentSpans: 3, blockMaxSpans: 2 })

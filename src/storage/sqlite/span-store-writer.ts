@@ -564,11 +564,17 @@ export class SpanStoreWriter {
 
   /** Deletes whole blocks, oldest first, until `maxSpans` spans are gone or none is left. */
   purge(beforeUs: number, maxSpans: number): PurgeResult {
+    let purged: PurgeResult | undefined
     try {
-      return this.db.transaction(() => this.purgeBlocks(beforeUs, maxSpans))()
+      purged = this.db.transaction(() => this.purgeBlocks(beforeUs, maxSpans))()
+      return purged
     } finally {
-      this.blocks.forget()
-      this.merges.forget()
+      // Retention runs every minute and mostly finds nothing old enough: the blocks held for
+      // their merge, and those kept read, are then as they were.
+      if (purged === undefined || purged.blockIds.length > 0) {
+        this.blocks.forget()
+        this.merges.forget()
+      }
     }
   }
 

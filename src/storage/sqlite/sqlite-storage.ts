@@ -203,13 +203,14 @@ export class SqliteStorage implements Storage {
 
   async purgeOldest({ beforeUs, maxSpans }: { beforeUs?: number; maxSpans: number }): Promise<number> {
     const writer = await this.writer
-    try {
-      const { spans, blockIds } = await writer.purge(beforeUs ?? Number.MAX_SAFE_INTEGER, maxSpans)
+    const { spans, blockIds } = await writer.purge(beforeUs ?? Number.MAX_SAFE_INTEGER, maxSpans)
+    // Most passes delete nothing; the index is rebuilt, and the blocks read are read again, only
+    // when blocks went (rebuilding the index of a 10M-span store held queries some 10 ms).
+    if (blockIds.length > 0) {
       this.blockIndex.remove(new Set(blockIds))
-      return spans
-    } finally {
       this.blocks.forget()
     }
+    return spans
   }
 
   async sizes(): Promise<{ usedBytes: number; fileBytes: number }> {
