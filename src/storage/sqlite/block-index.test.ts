@@ -11,6 +11,8 @@ describe('block index', () => {
     expect(index.find(2)).toBe(-1)
     expect(index.blockId(index.find(4))).toBe(4)
     expect(index.newestStartUpTo(0)).toBe(300)
+    expect([4, 6, 10, 11].map((seq) => index.find(seq))).toEqual([0, 1, 1, -1])
+    expect(index.newestStartUpTo(1)).toBe(900)
   })
 
   it('replaces the newest blocks by the block they were merged into', () => {

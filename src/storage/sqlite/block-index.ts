@@ -40,16 +40,23 @@ export class BlockIndex {
     for (let i = 0; i < blocks.length; i += 3) this.add(blocks[i]!, blocks[i + 1]!, blocks[i + 2]!)
   }
 
-  /** After retention deleted blocks. */
+  /** After retention deleted blocks: those left move up in place, in one pass. */
   remove(deleted: ReadonlySet<number>): void {
-    const kept = { ids: this.ids, ends: this.ends, maxStarts: this.maxStarts }
-    this.ids = []
-    this.ends = []
-    this.maxStarts = []
-    this.newestUpTo = []
-    kept.ids.forEach((id, i) => {
-      if (!deleted.has(id)) this.add(id, kept.ends[i]! - id, kept.maxStarts[i]!)
-    })
+    let kept = 0
+    let newest = -Infinity
+    for (let i = 0; i < this.ids.length; i++) {
+      if (deleted.has(this.ids[i]!)) continue
+      this.ids[kept] = this.ids[i]!
+      this.ends[kept] = this.ends[i]!
+      this.maxStarts[kept] = this.maxStarts[i]!
+      newest = Math.max(newest, this.maxStarts[i]!)
+      this.newestUpTo[kept] = newest
+      kept++
+    }
+    this.ids.length = kept
+    this.ends.length = kept
+    this.maxStarts.length = kept
+    this.newestUpTo.length = kept
   }
 
   /** Position of the block holding span `seq`, or -1 when it is gone. */
