@@ -22,4 +22,4 @@ COPY thrift ./thrift
 VOLUME /data
 # Zipkin 9411, Jaeger gRPC 14250, Jaeger HTTP 14268, query HTTP 16686, query gRPC 16685, admin 14269
 EXPOSE 9411 14250 14268 16686 16685 14269
-ENTRYPOINT ["node", "--max-old-space-size=256", "--gc-memory-reducer-start-delay-ms=2000", "dist/main.js"]
+ENTRYPOINT ["node", "--max-old-space-size=256", "--heap-growing-percent=200", "--gc-memory-reducer-start-delay-ms=2000", "dist/main.js"]

@@ -17,7 +17,7 @@ export interface ServerProcess {
 
 export async function startServerProcess(dbPath: string, extraArgs: string[] = [], options: { compiled?: boolean } = {}): Promise<ServerProcess> {
   // The compiled server runs as `npm start` runs it, heap limit and allocator setting included.
-  const entry = options.compiled ? ['--max-old-space-size=256', '--gc-memory-reducer-start-delay-ms=2000', 'dist/main.js'] : ['--import', 'tsx', 'src/main.ts']
+  const entry = options.compiled ? ['--max-old-space-size=256', '--heap-growing-percent=200', '--gc-memory-reducer-start-delay-ms=2000', 'dist/main.js'] : ['--import', 'tsx', 'src/main.ts']
   const env = options.compiled ? { ...process.env, MALLOC_ARENA_MAX: '1' } : process.env
   const args = [...entry, '--storage-path', dbPath, '--log-level', 'info']
   // Every listener on a free port, so server processes run side by side.
