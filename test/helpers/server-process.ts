@@ -3,9 +3,22 @@
  * for the benchmark (the built `dist/main.js`).
  */
 import { type ChildProcess, spawn } from 'node:child_process'
+import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url))
+
+/**
+ * The node flags and environment variables `npm start` gives the built server, read from
+ * package.json so that the benchmark's server runs as a user's does.
+ */
+function npmStartLaunch(): { nodeFlags: string[]; env: Record<string, string> } {
+  const start = (JSON.parse(readFileSync(`${ROOT}package.json`, 'utf8')) as { scripts: { start: string } }).scripts.start
+  const launch = /&& ((?:\w+=\S+ )*)node ((?:--\S+ )*)dist\/main\.js$/.exec(start)
+  if (!launch) throw new Error(`package.json's start script does not end in '&& [VAR=value ...] node [--flag ...] dist/main.js': ${start}`)
+  const env = Object.fromEntries(launch[1]!.trim().split(' ').filter(Boolean).map((pair) => pair.split('=') as [string, string]))
+  return { nodeFlags: launch[2]!.trim().split(' ').filter(Boolean), env }
+}
 
 export interface ServerProcess {
   child: ChildProcess
@@ -16,9 +29,9 @@ export interface ServerProcess {
 }
 
 export async function startServerProcess(dbPath: string, extraArgs: string[] = [], options: { compiled?: boolean } = {}): Promise<ServerProcess> {
-  // The compiled server runs as `npm start` runs it, heap limit and allocator setting included.
-  const entry = options.compiled ? ['--max-old-space-size=256', '--heap-growing-percent=200', '--gc-memory-reducer-start-delay-ms=2000', 'dist/main.js'] : ['--import', 'tsx', 'src/main.ts']
-  const env = options.compiled ? { ...process.env, MALLOC_ARENA_MAX: '1' } : process.env
+  const launch = options.compiled ? npmStartLaunch() : undefined
+  const entry = launch ? [...launch.nodeFlags, 'dist/main.js'] : ['--import', 'tsx', 'src/main.ts']
+  const env = launch ? { ...process.env, ...launch.env } : process.env
   const args = [...entry, '--storage-path', dbPath, '--log-level', 'info']
   // Every listener on a free port, so server processes run side by side.
   for (const listener of ['zipkin', 'query', 'admin', 'jaeger-http', 'jaeger-grpc', 'query-grpc']) args.push(`--${listener}-host`, '127.0.0.1', `--${listener}-port`, '0')
