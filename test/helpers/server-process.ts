@@ -16,8 +16,8 @@ function npmStartLaunch(): { nodeFlags: string[]; env: Record<string, string> } 
   const start = (JSON.parse(readFileSync(`${ROOT}package.json`, 'utf8')) as { scripts: { start: string } }).scripts.start
   const launch = /&& ((?:\w+=\S+ )*)node ((?:--\S+ )*)dist\/main\.js$/.exec(start)
   if (!launch) throw new Error(`package.json's start script does not end in '&& [VAR=value ...] node [--flag ...] dist/main.js': ${start}`)
-  const env = Object.fromEntries(launch[1]!.trim().split(' ').filter(Boolean).map((pair) => pair.split('=') as [string, string]))
-  return { nodeFlags: launch[2]!.trim().split(' ').filter(Boolean), env }
+  const env = Object.fromEntries([...launch[1]!.matchAll(/(\w+)=(\S+)/g)].map(([, name, value]) => [name!, value!]))
+  return { nodeFlags: launch[2]!.split(' ').filter(Boolean), env }
 }
 
 export interface ServerProcess {
